@@ -1,0 +1,12 @@
+import type { Config } from './config.js';
+import type { Db } from './db/client.js';
+import type { PasswordHasher } from './modules/auth/passwords.js';
+import type { SmsSender } from './modules/auth/sms.js';
+
+/** What route modules may use; each service function takes only the parts it needs. */
+export interface AppContext {
+  config: Config;
+  db: Db;
+  hasher: PasswordHasher;
+  sms: SmsSender;
+}

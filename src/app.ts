@@ -1,0 +1,91 @@
+import crypto from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { AppContext } from './app-context.js';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import { installErrorHandling } from './lib/http/error-handler.js';
+import { auditRoutes } from './modules/audit/audit.routes.js';
+import { installAccessControl } from './modules/auth/access.js';
+import { createPasswordHasher, type PasswordHasher } from './modules/auth/passwords.js';
+import { createLogSmsSender, type SmsSender } from './modules/auth/sms.js';
+import { healthRoutes } from './modules/health/health.routes.js';
+import { memberRoutes } from './modules/members/members.routes.js';
+import { staffRoutes } from './modules/staff/staff.routes.js';
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  /** A pino logger; none means silent. */
+  logger?: FastifyBaseLogger;
+  sms?: SmsSender;
+  hasher?: PasswordHasher;
+}
+
+export interface App extends FastifyInstance {
+  /** Every route registered, with its access declaration (see access.ts). */
+  routeRegistry: RouteOptions[];
+}
+
+/** Builds the HTTP application; listening is the caller's business (main.ts or tests). */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const { config, database } = deps;
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    trustProxy: config.TRUST_PROXY,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: false,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  const routeRegistry: RouteOptions[] = [];
+  installErrorHandling(app);
+  installAccessControl(app, { db: database.db, registry: routeRegistry });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Shanglian (商联) API',
+        version: '0.1.0',
+        description:
+          'Money is integer fen; rates are integer ppm. Errors always have the body ' +
+          '`{error: {code, message, details?, requestId}}`. Browsers authenticate with the session cookie, ' +
+          'API clients with `Authorization: Bearer <token>` (log in with `client: "api"`).',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          memberCookie: { type: 'apiKey', in: 'cookie', name: 'sl_member' },
+          staffCookie: { type: 'apiKey', in: 'cookie', name: 'sl_staff' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  const ctx: AppContext = {
+    config,
+    db: database.db,
+    hasher: deps.hasher ?? createPasswordHasher({ memoryKib: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST }),
+    sms: deps.sms ?? createLogSmsSender(app.log),
+  };
+  healthRoutes(app, database);
+  memberRoutes(app, ctx);
+  staffRoutes(app, ctx);
+  auditRoutes(app, ctx);
+
+  const built = app as unknown as App;
+  built.routeRegistry = routeRegistry;
+  return built;
+}

@@ -1,0 +1,5 @@
+// Every module's tables, gathered for drizzle-kit and for the typed query API.
+export * from '../modules/members/members.schema.js';
+export * from '../modules/staff/staff.schema.js';
+export * from '../modules/auth/auth.schema.js';
+export * from '../modules/audit/audit.schema.js';
