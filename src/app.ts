@@ -49,9 +49,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   const routeRegistry: RouteOptions[] = [];
   installErrorHandling(app);
-  installAccessControl(app, { db: database.db, registry: routeRegistry });
-
+  // Cookies must be parsed before the access hook reads the session cookie.
   await app.register(fastifyCookie);
+  installAccessControl(app, { db: database.db, registry: routeRegistry });
   await app.register(fastifySwagger, {
     openapi: {
       info: {

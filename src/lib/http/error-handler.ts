@@ -36,9 +36,8 @@ export function toAppError(err: unknown): AppError | null {
   if (hasZodFastifySchemaValidationErrors(err)) {
     const where = err.validationContext ?? 'body';
     const details = err.validation.map((v) => {
-      const issue = v.params.issue as { path: PropertyKey[]; message: string };
-      const field = [where, ...issue.path.map(String)].join('.');
-      return { field, message: issue.message };
+      const path = v.instancePath.split('/').filter(Boolean);
+      return { field: [where, ...path].join('.'), message: v.message ?? 'invalid' };
     });
     return new AppError('VALIDATION_FAILED', 'Request is not valid', details);
   }
@@ -63,7 +62,14 @@ export function toAppError(err: unknown): AppError | null {
 
 export function installErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((err, request, reply) => {
-    const known = toAppError(err);
+    let known: AppError | null;
+    try {
+      known = toAppError(err);
+    } catch (mappingError) {
+      // Never let the mapping itself produce a body in another shape.
+      request.log.error({ err: mappingError }, 'error mapping failed');
+      known = null;
+    }
     if (known) {
       if (known.status >= 500) request.log.error({ err }, 'request failed');
       return sendError(reply, request, known);

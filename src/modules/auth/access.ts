@@ -123,3 +123,15 @@ export function requireStaff(request: FastifyRequest): Extract<Principal, { kind
   if (p?.kind !== 'staff') throw new AppError('UNAUTHENTICATED', 'Please log in');
   return p;
 }
+
+/** Routes registered without an access declaration; the route-permission test requires none. */
+export function undeclaredRoutes(registry: readonly RouteOptions[]): string[] {
+  return registry.filter((r) => !r.config?.access).map((r) => `${[r.method].flat().join(',')} ${r.url}`);
+}
+
+/** Whether a caller passes a route's declaration (the same rule the hook applies). */
+export function callerAllowed(declared: Access, caller: { kind: 'anonymous' | 'member' } | { kind: 'staff'; roles: readonly StaffRole[] }): boolean {
+  if (declared.kind === 'public') return true;
+  if (declared.kind === 'member') return caller.kind === 'member';
+  return caller.kind === 'staff' && caller.roles.some((r) => declared.roles.includes(r));
+}

@@ -42,26 +42,39 @@ export async function issueSmsCode(
   return { expiresInSeconds: settings.ttlSeconds };
 }
 
+const invalidCode = () => new AppError('SMS_CODE_INVALID', 'The verification code is wrong or has expired', { field: 'smsCode' });
+
 /**
- * Checks the newest live code for the phone and purpose and consumes it.
- * Run inside the transaction that uses the code, so a failed registration
- * leaves the code usable; wrong guesses are counted and cap at five.
+ * Checks the newest live code for the phone and purpose and returns its id.
+ * Runs outside the caller's transaction on purpose: a wrong guess must be
+ * counted even though the request then fails (five guesses per code).
  */
-export async function consumeSmsCode(db: Db, input: { phone: string; purpose: SmsPurpose; code: string }): Promise<void> {
+export async function checkSmsCode(db: Db, input: { phone: string; purpose: SmsPurpose; code: string }): Promise<number> {
   const [row] = await db
     .select()
     .from(smsCodes)
     .where(and(eq(smsCodes.phone, input.phone), eq(smsCodes.purpose, input.purpose), isNull(smsCodes.consumedAt), gt(smsCodes.expiresAt, sql`now()`)))
     .orderBy(desc(smsCodes.id))
-    .limit(1)
-    .for('update');
-  const invalid = new AppError('SMS_CODE_INVALID', 'The verification code is wrong or has expired', { field: 'smsCode' });
-  if (!row || row.attempts >= MAX_ATTEMPTS) throw invalid;
+    .limit(1);
+  if (!row || row.attempts >= MAX_ATTEMPTS) throw invalidCode();
   const expected = Buffer.from(row.codeHash, 'hex');
   const given = Buffer.from(hashCode(input.phone, input.purpose, input.code), 'hex');
   if (!crypto.timingSafeEqual(expected, given)) {
     await db.update(smsCodes).set({ attempts: sql`${smsCodes.attempts} + 1` }).where(eq(smsCodes.id, row.id));
-    throw invalid;
+    throw invalidCode();
   }
-  await db.update(smsCodes).set({ consumedAt: sql`now()` }).where(eq(smsCodes.id, row.id));
+  return row.id;
+}
+
+/**
+ * Spends a checked code inside the transaction that uses it, so a failed
+ * registration leaves it usable and two concurrent uses cannot both succeed.
+ */
+export async function consumeSmsCode(tx: Db, codeId: number): Promise<void> {
+  const spent = await tx
+    .update(smsCodes)
+    .set({ consumedAt: sql`now()` })
+    .where(and(eq(smsCodes.id, codeId), isNull(smsCodes.consumedAt)))
+    .returning({ id: smsCodes.id });
+  if (spent.length === 0) throw invalidCode();
 }

@@ -5,7 +5,7 @@ import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import type { PasswordStore } from '../auth/auth.routes.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import { createSession, type NewSession, revokeAllSessions } from '../auth/sessions.service.js';
-import { consumeSmsCode } from '../auth/sms.service.js';
+import { checkSmsCode, consumeSmsCode } from '../auth/sms.service.js';
 import { type Member, members } from './members.schema.js';
 
 export const memberStore: PasswordStore = {
@@ -44,8 +44,9 @@ export interface RegisterInput {
 
 /** Creates the account and its first session in one transaction; the SMS code is spent only if both succeed. */
 export async function registerMember(db: Db, input: RegisterInput): Promise<{ member: Member; session: NewSession }> {
+  const codeId = await checkSmsCode(db, { phone: input.phone, purpose: 'register', code: input.smsCode });
   return db.transaction(async (tx) => {
-    await consumeSmsCode(tx, { phone: input.phone, purpose: 'register', code: input.smsCode });
+    await consumeSmsCode(tx, codeId);
     const [member] = await tx
       .insert(members)
       .values({
@@ -76,9 +77,10 @@ export async function resetMemberPassword(
   hasher: PasswordHasher,
   input: { phone: string; smsCode: string; newPassword: string },
 ): Promise<void> {
+  const codeId = await checkSmsCode(db, { phone: input.phone, purpose: 'reset_password', code: input.smsCode });
   const newHash = await hasher.hash(input.newPassword);
   await db.transaction(async (tx) => {
-    await consumeSmsCode(tx, { phone: input.phone, purpose: 'reset_password', code: input.smsCode });
+    await consumeSmsCode(tx, codeId);
     const [m] = await tx.select({ id: members.id }).from(members).where(eq(members.phone, input.phone));
     if (!m) throw new AppError('SMS_CODE_INVALID', 'The verification code is wrong or has expired');
     await memberStore.setPassword(tx, m.id, newHash);

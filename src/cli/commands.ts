@@ -1,0 +1,120 @@
+import readline from 'node:readline';
+import type { Config } from '../config.js';
+import type { Database } from '../db/client.js';
+import type { PasswordHasher } from '../modules/auth/passwords.js';
+import { seedDemo } from '../modules/members/demo-seed.js';
+import { createStaff } from '../modules/staff/staff.service.js';
+import { systemAuditContext } from '../modules/audit/audit.service.js';
+
+export interface CommandContext {
+  config: Config;
+  database: Database;
+  hasher: PasswordHasher;
+  values: Record<string, string | boolean | undefined>;
+}
+
+type OptionSpec = { type: 'string' | 'boolean'; description?: string };
+
+export interface Command {
+  name: string;
+  summary: string;
+  options: Record<string, OptionSpec & { short?: string }>;
+  run(ctx: CommandContext): Promise<number>;
+}
+
+export const commands: Command[] = [
+  {
+    name: 'migrate',
+    summary: 'Apply pending database migrations (the server also does this at start-up)',
+    options: {},
+    async run({ database }) {
+      // runCli has already migrated; saying so is all that is left.
+      console.log(`Migrations are up to date (${database.kind}).`);
+      return 0;
+    },
+  },
+  {
+    name: 'create-owner',
+    summary: 'Create an owner staff account (asks for the password, or reads it from stdin)',
+    options: {
+      username: { type: 'string', description: 'login name, 3-32 lower-case letters, digits, . _ -' },
+      name: { type: 'string', description: 'display name (default: the username)' },
+      'password-stdin': { type: 'boolean', description: 'read the password from standard input' },
+    },
+    async run({ database, hasher, values }) {
+      const username = typeof values.username === 'string' ? values.username.trim().toLowerCase() : '';
+      if (!/^[a-z][a-z0-9_.-]{2,31}$/.test(username)) {
+        console.error('--username is required: 3-32 lower-case letters, digits, . _ - starting with a letter');
+        return 2;
+      }
+      const password = values['password-stdin'] ? await readStdin() : await promptPassword();
+      if (password === null) {
+        console.error('No password given: run in a terminal to be asked, or pass --password-stdin and pipe it in.');
+        return 2;
+      }
+      const created = await createStaff(database.db, hasher, systemAuditContext('cli create-owner'), {
+        username,
+        displayName: typeof values.name === 'string' && values.name.trim() ? values.name.trim() : username,
+        roles: ['owner'],
+        password,
+        mustChangePassword: false,
+      });
+      console.log(`Owner "${created.username}" created (id ${created.id}). Log in at /api/staff/login or the admin console.`);
+      return 0;
+    },
+  },
+  {
+    name: 'seed-demo',
+    summary: 'Add a small demo network of members (development and demos only)',
+    options: {
+      password: { type: 'string', description: 'password for the demo members (default: a random one, printed)' },
+      force: { type: 'boolean', description: 'allow seeding when NODE_ENV=production' },
+    },
+    async run({ config, database, hasher, values }) {
+      if (config.NODE_ENV === 'production' && !values.force) {
+        console.error('Refusing to seed demo data with NODE_ENV=production (use --force if you really mean it).');
+        return 2;
+      }
+      const result = await seedDemo(database.db, hasher, { password: typeof values.password === 'string' ? values.password : undefined });
+      console.log(`Demo members: ${result.created} created, ${result.existing} already there.`);
+      console.log(`Phones: ${result.phones.join(', ')}`);
+      if (result.password) console.log(`Password for the members created now: ${result.password}`);
+      return 0;
+    },
+  },
+];
+
+async function readStdin(): Promise<string | null> {
+  if (process.stdin.isTTY) return promptPassword();
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return text.length > 0 ? text : null;
+}
+
+/** Asks twice without echoing; null when there is no terminal to ask on. */
+async function promptPassword(): Promise<string | null> {
+  if (!process.stdin.isTTY) return null;
+  const ask = (question: string) =>
+    new Promise<string>((resolve) => {
+      const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+      const out = rl as unknown as { _writeToOutput: (s: string) => void };
+      let muted = false;
+      out._writeToOutput = (s: string) => {
+        if (!muted) process.stdout.write(s);
+      };
+      rl.question(question, (answer) => {
+        rl.close();
+        process.stdout.write('\n');
+        resolve(answer);
+      });
+      muted = true;
+    });
+  const first = await ask('Password (10+ characters, a letter and a digit): ');
+  const second = await ask('Repeat it: ');
+  if (first !== second) {
+    console.error('The two passwords differ.');
+    return null;
+  }
+  return first;
+}

@@ -1,0 +1,235 @@
+/**
+ * The "fresh machine" story on embedded PGlite, proven with real processes:
+ * the server and the CLI started the way a person would start them, on a
+ * fresh DATA_DIR, without DATABASE_URL.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const tsx = path.join(root, 'node_modules/.bin/tsx');
+const TIMEOUT = 120_000;
+
+const children = new Set<ChildProcess>();
+const tempDirs: string[] = [];
+
+function freshEnv(): NodeJS.ProcessEnv {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shanglian-proc-'));
+  tempDirs.push(dataDir);
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1', PORT: '0' };
+  delete env.DATABASE_URL;
+  for (const key of Object.keys(env)) if (key.startsWith('BOOTSTRAP_OWNER_')) delete env[key];
+  return env;
+}
+
+function launch(args: string[], env: NodeJS.ProcessEnv) {
+  // Own process group, so a SIGKILL fallback also reaches the node process tsx starts.
+  const child = spawn(tsx, args, { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  children.add(child);
+  child.stdin!.on('error', () => {}); // a child that never reads stdin must not fail the test
+  const out = { stdout: '', stderr: '' };
+  child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  void exited.then(() => children.delete(child));
+  return { child, out, exited };
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // already gone
+  }
+}
+
+interface Server {
+  url: string;
+  port: number;
+  out: { stdout: string; stderr: string };
+  stop(): Promise<number | null>;
+}
+
+/** Starts src/main.ts and resolves once it prints the URL it listens on. */
+async function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
+  const { child, out, exited } = launch(['src/main.ts'], env);
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return exited;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 15_000);
+    const code = await exited;
+    clearTimeout(timer);
+    return code;
+  };
+  const match = await new Promise<RegExpMatchArray>((resolve, reject) => {
+    const timer = setTimeout(() => finish(new Error('server did not start within 30 s')), 30_000);
+    const check = () => {
+      const m = /is running at (http:\/\/127\.0\.0\.1:(\d+))/.exec(out.stdout);
+      if (m) finish(null, m);
+    };
+    const onExit = (code: number | null) => finish(new Error(`server exited with ${code} before listening`));
+    function finish(err: Error | null, m?: RegExpMatchArray) {
+      clearTimeout(timer);
+      child.stdout!.off('data', check);
+      child.off('exit', onExit);
+      if (m) resolve(m);
+      else reject(new Error(`${err?.message}\nstdout: ${out.stdout}\nstderr: ${out.stderr}`));
+    }
+    child.stdout!.on('data', check);
+    child.on('exit', onExit);
+  }).catch(async (err: unknown) => {
+    killGroup(child, 'SIGKILL');
+    await exited;
+    throw err;
+  });
+  return { url: match[1]!, port: Number(match[2]), out, stop };
+}
+
+/** Runs src/cli/main.ts to completion; `input` is written to its stdin. */
+async function runCli(args: string[], env: NodeJS.ProcessEnv, input = '') {
+  const { child, out, exited } = launch(['src/cli/main.ts', ...args], env);
+  child.stdin!.end(input);
+  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 60_000);
+  const code = await exited;
+  clearTimeout(timer);
+  return { code, ...out };
+}
+
+async function login(url: string, username: string, password: string) {
+  return fetch(`${url}/api/staff/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password, client: 'api' }),
+  });
+}
+
+afterEach(async () => {
+  for (const child of [...children]) {
+    const gone = new Promise((resolve) => child.once('exit', resolve));
+    killGroup(child, 'SIGKILL');
+    await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+  }
+  children.clear();
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('server process on a fresh DATA_DIR (PGlite)', () => {
+  it('starts, prints its URL and serves health, readiness and docs', async () => {
+    const server = await startServer(freshEnv());
+    expect(server.port).toBeGreaterThan(0);
+
+    const health = await fetch(`${server.url}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+
+    const ready = await fetch(`${server.url}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', database: 'pglite' });
+
+    const docs = await fetch(`${server.url}/docs`);
+    expect(docs.status).toBe(200);
+    expect(docs.headers.get('content-type')).toContain('text/html');
+
+    const spec = await fetch(`${server.url}/docs/json`);
+    expect(spec.status).toBe(200);
+    const document = (await spec.json()) as { openapi?: string; paths: Record<string, unknown> };
+    expect(document.openapi).toMatch(/^3\./);
+    expect(Object.keys(document.paths)).toContain('/api/member/register');
+
+    expect(await server.stop()).toBe(0);
+  }, TIMEOUT);
+
+  it('keeps an owner created by the CLI across restarts', async () => {
+    const env = freshEnv();
+    expect(await (await startServer(env)).stop()).toBe(0);
+
+    const created = await runCli(['create-owner', '--username', 'boss', '--password-stdin'], env, 'Secretpass123\n');
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain('Owner "boss" created');
+
+    for (let round = 0; round < 2; round++) {
+      const server = await startServer(env);
+      try {
+        const res = await login(server.url, 'boss', 'Secretpass123');
+        expect(res.status).toBe(200);
+        expect(((await res.json()) as { staff: { username: string } }).staff.username).toBe('boss');
+      } finally {
+        expect(await server.stop()).toBe(0);
+      }
+    }
+    expect(fs.existsSync(path.join(env.DATA_DIR!, 'pglite', '.shanglian.lock'))).toBe(false);
+  }, TIMEOUT);
+
+  it('makes the CLI refuse a DATA_DIR the running server holds', async () => {
+    const env = freshEnv();
+    const server = await startServer(env);
+    const lockFile = path.join(env.DATA_DIR!, 'pglite', '.shanglian.lock');
+    expect(fs.existsSync(lockFile)).toBe(true);
+
+    const cli = await runCli(['migrate'], env);
+    expect(cli.code).not.toBe(0);
+    expect(cli.stderr).toMatch(/is in use by process \d+/);
+
+    const ready = await fetch(`${server.url}/ready`);
+    expect(ready.status).toBe(200);
+    expect(fs.existsSync(lockFile)).toBe(true);
+    expect(await server.stop()).toBe(0);
+  }, TIMEOUT);
+});
+
+describe('CLI process', () => {
+  it('explains its commands and rejects bad usage', async () => {
+    const env = freshEnv();
+    const help = await runCli(['--help'], env);
+    expect(help.code).toBe(0);
+    for (const name of ['migrate', 'create-owner', 'seed-demo']) expect(help.stdout).toContain(name);
+
+    const ownerHelp = await runCli(['create-owner', '--help'], env);
+    expect(ownerHelp.code).toBe(0);
+    expect(ownerHelp.stdout).toContain('--username');
+
+    const noUsername = await runCli(['create-owner', '--password-stdin'], env, 'Secretpass123\n');
+    expect(noUsername.code).toBe(2);
+    expect(noUsername.stderr).toContain('--username is required');
+
+    const unknown = await runCli(['frobnicate'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Unknown command "frobnicate"');
+  }, TIMEOUT);
+
+  it('refuses weak passwords and taken usernames when creating owners', async () => {
+    const env = freshEnv();
+    const weak = await runCli(['create-owner', '--username', 'boss', '--password-stdin'], env, 'short\n');
+    expect(weak.code).not.toBe(0);
+    expect(weak.stderr).toContain('WEAK_PASSWORD');
+
+    const good = await runCli(['create-owner', '--username', 'boss', '--password-stdin'], env, 'Secretpass123\n');
+    expect(good.code, good.stderr).toBe(0);
+
+    const again = await runCli(['create-owner', '--username', 'boss', '--password-stdin'], env, 'Otherpass456\n');
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain('USERNAME_TAKEN');
+  }, TIMEOUT);
+
+  it('seeds demo members once and migrates', async () => {
+    const env = freshEnv();
+    const first = await runCli(['seed-demo', '--password', 'demo12345'], env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('6 created');
+    const phones = /Phones: (.*)/.exec(first.stdout)?.[1]?.split(', ') ?? [];
+    expect(phones).toHaveLength(6);
+    for (const phone of phones) expect(phone).toMatch(/^1\d{10}$/);
+
+    const second = await runCli(['seed-demo', '--password', 'demo12345'], env);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toContain('0 created, 6 already there');
+
+    const migrate = await runCli(['migrate'], env);
+    expect(migrate.code, migrate.stderr).toBe(0);
+    expect(migrate.stdout).toContain('Migrations are up to date (pglite)');
+  }, TIMEOUT);
+});
