@@ -34,7 +34,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     ...database,
     url: url.toString(),
     async dispose() {
-      await database.close();
+      await database.close().catch(() => {});
       const cleanup = new pg.Client({ connectionString: testDatabaseUrl });
       await cleanup.connect();
       await cleanup.query(`drop database if exists ${name} with (force)`);
