@@ -37,7 +37,7 @@ export async function issueSmsCode(
     ip: input.ip,
   });
   // Sent after the code is stored; a code that was sent but not stored would be useless.
-  const text = `【商联】验证码 ${code}，${Math.round(settings.ttlSeconds / 60)} 分钟内有效，请勿告诉他人。`;
+  const text = `【商联】验证码 ${code}，${Math.max(1, Math.floor(settings.ttlSeconds / 60))} 分钟内有效，请勿告诉他人。`;
   await sender.send(input.phone, text, { purpose: input.purpose, code });
   return { expiresInSeconds: settings.ttlSeconds };
 }
