@@ -3,3 +3,4 @@ export * from '../modules/members/members.schema.js';
 export * from '../modules/staff/staff.schema.js';
 export * from '../modules/auth/auth.schema.js';
 export * from '../modules/audit/audit.schema.js';
+export * from '../modules/ledger/ledger.schema.js';

@@ -1,0 +1,109 @@
+import { sql } from 'drizzle-orm';
+import { bigint, check, index, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { members } from '../members/members.schema.js';
+
+export const memberAccounts = ['wallet:frozen', 'wallet:available', 'wallet:withdrawing'] as const;
+export const platformAccounts = [
+  'fees:onboarding',
+  'fees:level',
+  'fees:withdrawal',
+  'rewards:expense',
+  'channel:clearing',
+  'payouts:clearing',
+  'rounding',
+] as const;
+export type MemberAccount = (typeof memberAccounts)[number];
+export type PlatformAccount = (typeof platformAccounts)[number];
+export type Account = MemberAccount | PlatformAccount;
+
+const accountList = sql.raw([...memberAccounts, ...platformAccounts].map((a) => `'${a}'`).join(', '));
+
+/**
+ * A journal entry: one money movement. Append-only (a trigger refuses UPDATE
+ * and DELETE); corrections are new entries. The caller's idempotency key makes
+ * a retried post return the first entry instead of moving money twice.
+ */
+export const ledgerEntries = pgTable(
+  'ledger_entries',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    kind: text('kind').notNull(),
+    sourceType: text('source_type').notNull(),
+    sourceId: text('source_id').notNull(),
+    memo: text('memo'),
+    /** Hash of the entry's content, to tell a true replay from a key reused for something else. */
+    fingerprint: text('fingerprint').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('ledger_entries_idempotency_key').on(t.idempotencyKey), index('ledger_entries_source_idx').on(t.sourceType, t.sourceId)],
+);
+
+/**
+ * Postings of an entry sum to zero; the database checks that for every insert
+ * statement (see the ledger_invariants migration), so no code path can write
+ * an unbalanced entry. Member postings carry the wallet balance after them,
+ * which is what a statement line shows.
+ */
+export const ledgerPostings = pgTable(
+  'ledger_postings',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    entryId: bigint('entry_id', { mode: 'number' }).notNull().references(() => ledgerEntries.id),
+    account: text('account').$type<Account>().notNull(),
+    memberId: bigint('member_id', { mode: 'number' }),
+    amount: bigint('amount', { mode: 'bigint' }).notNull(),
+    balanceAfter: bigint('balance_after', { mode: 'bigint' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('ledger_postings_entry_idx').on(t.entryId),
+    index('ledger_postings_member_idx').on(t.memberId, t.id).where(sql`${t.memberId} is not null`),
+    index('ledger_postings_platform_idx').on(t.account).where(sql`${t.memberId} is null`),
+    check('ledger_postings_account_check', sql`${t.account} in (${accountList})`),
+    check('ledger_postings_owner_check', sql`(${t.memberId} is not null) = (${t.account} like 'wallet:%')`),
+    check('ledger_postings_nonzero', sql`${t.amount} <> 0`),
+  ],
+);
+
+/**
+ * Cached member balances, changed only together with the postings that
+ * justify them. Frozen and withdrawing never go below zero; available may,
+ * after a clawback, and then blocks withdrawals until earnings repay it.
+ * Platform accounts have no cached row: every event touches them, so their
+ * balance is derived from postings instead of serialising all events on one row.
+ */
+export const wallets = pgTable(
+  'wallets',
+  {
+    memberId: bigint('member_id', { mode: 'number' }).primaryKey().references(() => members.id),
+    frozen: bigint('frozen', { mode: 'bigint' }).notNull().default(sql`0`),
+    available: bigint('available', { mode: 'bigint' }).notNull().default(sql`0`),
+    withdrawing: bigint('withdrawing', { mode: 'bigint' }).notNull().default(sql`0`),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check('wallets_frozen_nonnegative', sql`${t.frozen} >= 0`), check('wallets_withdrawing_nonnegative', sql`${t.withdrawing} >= 0`)],
+);
+
+/** Credits waiting in `frozen` until their release time (SPEC §9 freeze period). */
+export const frozenLots = pgTable(
+  'frozen_lots',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    memberId: bigint('member_id', { mode: 'number' }).notNull(),
+    entryId: bigint('entry_id', { mode: 'number' }).notNull().references(() => ledgerEntries.id),
+    sourceType: text('source_type').notNull(),
+    sourceId: text('source_id').notNull(),
+    amount: bigint('amount', { mode: 'bigint' }).notNull(),
+    /** What is still frozen: the amount, or 0 once released or clawed back. */
+    remaining: bigint('remaining', { mode: 'bigint' }).notNull(),
+    releaseAt: timestamp('release_at', { withTimezone: true }).notNull(),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    closedBy: text('closed_by', { enum: ['release', 'clawback'] }),
+  },
+  (t) => [
+    index('frozen_lots_due_idx').on(t.releaseAt, t.id).where(sql`${t.closedAt} is null`),
+    index('frozen_lots_source_idx').on(t.sourceType, t.sourceId),
+    check('frozen_lots_remaining_check', sql`${t.remaining} >= 0 and ${t.remaining} <= ${t.amount}`),
+  ],
+);

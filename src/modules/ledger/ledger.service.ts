@@ -1,0 +1,234 @@
+import crypto from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../../db/client.js';
+import { AppError } from '../../lib/errors.js';
+import type { Fen } from '../../lib/money.js';
+import { type Account, type MemberAccount, memberAccounts } from './ledger.schema.js';
+
+/**
+ * The posting API every module uses to move money. Rules it keeps:
+ * - an entry's postings sum to zero (checked here, and again by the database);
+ * - the idempotency key is unique per entry: the same key with the same
+ *   content returns the first entry and changes nothing; with other content
+ *   it is an error;
+ * - wallet balances change in the same statement batch as the postings,
+ *   under row locks taken in ascending member order (no deadlocks between
+ *   concurrent posts touching the same members).
+ * Always call it with the caller's transaction handle.
+ */
+export type EntryKind =
+  | 'credit'
+  | 'release'
+  | 'clawback'
+  | 'withdrawal_request'
+  | 'withdrawal_reject'
+  | 'withdrawal_paid'
+  | 'withdrawal_failed'
+  | 'adjustment';
+
+export interface PostingInput {
+  account: Account;
+  /** Required for wallet accounts, absent for platform accounts. */
+  memberId?: number | undefined;
+  amount: Fen;
+}
+
+export interface EntryInput {
+  idempotencyKey: string;
+  kind: EntryKind;
+  sourceType: string;
+  sourceId: string;
+  memo?: string | undefined;
+  postings: PostingInput[];
+}
+
+export interface WalletBalance {
+  frozen: Fen;
+  available: Fen;
+  withdrawing: Fen;
+}
+
+export interface PostResult {
+  entryId: number;
+  /** False when the key had been posted before (a replay): nothing changed. */
+  created: boolean;
+}
+
+const walletColumn: Record<MemberAccount, keyof WalletBalance> = {
+  'wallet:frozen': 'frozen',
+  'wallet:available': 'available',
+  'wallet:withdrawing': 'withdrawing',
+};
+const isMemberAccount = (a: Account): a is MemberAccount => (memberAccounts as readonly string[]).includes(a);
+
+function fingerprintOf(e: EntryInput): string {
+  const canonical = JSON.stringify([
+    e.kind,
+    e.sourceType,
+    e.sourceId,
+    e.postings.map((p) => [p.account, p.memberId ?? null, p.amount.toString()]),
+  ]);
+  return crypto.createHash('sha256').update(canonical).digest('hex').slice(0, 32);
+}
+
+function validate(e: EntryInput): void {
+  if (!e.idempotencyKey || e.idempotencyKey.length > 200) throw new AppError('BAD_REQUEST', 'An entry needs an idempotency key of at most 200 characters');
+  if (e.postings.length < 2) throw new AppError('UNBALANCED_ENTRY', `Entry ${e.idempotencyKey} needs at least two postings`);
+  let sum = 0n;
+  for (const p of e.postings) {
+    if (p.amount === 0n) throw new AppError('UNBALANCED_ENTRY', `Entry ${e.idempotencyKey} has a zero posting`);
+    if (isMemberAccount(p.account) !== (p.memberId !== undefined)) {
+      throw new AppError('UNBALANCED_ENTRY', `Entry ${e.idempotencyKey}: ${p.account} ${isMemberAccount(p.account) ? 'needs' : 'must not have'} a member`);
+    }
+    sum += p.amount;
+  }
+  if (sum !== 0n) throw new AppError('UNBALANCED_ENTRY', `Entry ${e.idempotencyKey} does not balance (sum ${sum})`);
+}
+
+export async function post(tx: Db, entry: EntryInput): Promise<PostResult> {
+  return (await postBatch(tx, [entry]))[0]!;
+}
+
+/**
+ * Posts many entries in three statements (entries, wallets, postings), which is
+ * what makes batched event processing fast. Results are in input order.
+ */
+export async function postBatch(tx: Db, entries: EntryInput[]): Promise<PostResult[]> {
+  if (entries.length === 0) return [];
+  const byKey = new Map<string, { entry: EntryInput; fingerprint: string }>();
+  for (const entry of entries) {
+    validate(entry);
+    const fingerprint = fingerprintOf(entry);
+    const seen = byKey.get(entry.idempotencyKey);
+    if (seen && seen.fingerprint !== fingerprint) {
+      throw new AppError('IDEMPOTENCY_CONFLICT', `Idempotency key ${entry.idempotencyKey} is used twice with different content`);
+    }
+    byKey.set(entry.idempotencyKey, { entry, fingerprint });
+  }
+  const unique = [...byKey.values()];
+
+  const inserted = await queryRows<{ id: number | string; idempotency_key: string }>(tx, sql`
+    insert into ledger_entries (idempotency_key, kind, source_type, source_id, memo, fingerprint)
+    select * from unnest(
+      ${sql.param(unique.map((u) => u.entry.idempotencyKey))}::text[],
+      ${sql.param(unique.map((u) => u.entry.kind))}::text[],
+      ${sql.param(unique.map((u) => u.entry.sourceType))}::text[],
+      ${sql.param(unique.map((u) => u.entry.sourceId))}::text[],
+      ${sql.param(unique.map((u) => u.entry.memo ?? null))}::text[],
+      ${sql.param(unique.map((u) => u.fingerprint))}::text[])
+    on conflict (idempotency_key) do nothing
+    returning id, idempotency_key`);
+  const ids = new Map<string, { id: number; created: boolean }>();
+  for (const row of inserted) ids.set(row.idempotency_key, { id: Number(row.id), created: true });
+
+  const replayed = unique.filter((u) => !ids.has(u.entry.idempotencyKey));
+  if (replayed.length > 0) {
+    const existing = await queryRows<{ id: number | string; idempotency_key: string; fingerprint: string }>(tx, sql`
+      select id, idempotency_key, fingerprint from ledger_entries
+      where idempotency_key = any(${sql.param(replayed.map((u) => u.entry.idempotencyKey))}::text[])`);
+    const found = new Map(existing.map((r) => [r.idempotency_key, r]));
+    for (const u of replayed) {
+      const row = found.get(u.entry.idempotencyKey);
+      if (!row) throw new Error(`entry ${u.entry.idempotencyKey} neither inserted nor found`);
+      if (row.fingerprint !== u.fingerprint) {
+        throw new AppError('IDEMPOTENCY_CONFLICT', `Idempotency key ${u.entry.idempotencyKey} was already used for a different entry`);
+      }
+      ids.set(u.entry.idempotencyKey, { id: Number(row.id), created: false });
+    }
+  }
+
+  const fresh = unique.filter((u) => ids.get(u.entry.idempotencyKey)!.created);
+  if (fresh.length > 0) await applyPostings(tx, fresh.map((u) => ({ entryId: ids.get(u.entry.idempotencyKey)!.id, entry: u.entry })));
+  return entries.map((e) => {
+    const r = ids.get(e.idempotencyKey)!;
+    return { entryId: r.id, created: r.created };
+  });
+}
+
+async function applyPostings(tx: Db, fresh: { entryId: number; entry: EntryInput }[]): Promise<void> {
+  // Net change per wallet, then one upsert in ascending member order: that order is the lock order.
+  const deltas = new Map<number, WalletBalance>();
+  for (const { entry } of fresh) {
+    for (const p of entry.postings) {
+      if (!isMemberAccount(p.account)) continue;
+      const d = deltas.get(p.memberId!) ?? { frozen: 0n, available: 0n, withdrawing: 0n };
+      d[walletColumn[p.account]] += p.amount;
+      deltas.set(p.memberId!, d);
+    }
+  }
+  const memberIds = [...deltas.keys()].sort((a, b) => a - b);
+  const after = new Map<number, WalletBalance>();
+  if (memberIds.length > 0) {
+    let rows: { member_id: number | string; frozen: unknown; available: unknown; withdrawing: unknown }[];
+    try {
+      rows = await queryRows(tx, sql`
+        insert into wallets as w (member_id, frozen, available, withdrawing)
+        select * from unnest(
+          ${sql.param(memberIds.map(String))}::bigint[],
+          ${sql.param(memberIds.map((m) => deltas.get(m)!.frozen.toString()))}::bigint[],
+          ${sql.param(memberIds.map((m) => deltas.get(m)!.available.toString()))}::bigint[],
+          ${sql.param(memberIds.map((m) => deltas.get(m)!.withdrawing.toString()))}::bigint[]) as d(member_id, frozen, available, withdrawing)
+        order by member_id
+        on conflict (member_id) do update set
+          frozen = w.frozen + excluded.frozen,
+          available = w.available + excluded.available,
+          withdrawing = w.withdrawing + excluded.withdrawing,
+          updated_at = now()
+        returning member_id, frozen, available, withdrawing`);
+    } catch (err) {
+      throw translateWalletError(err);
+    }
+    for (const r of rows) {
+      after.set(Number(r.member_id), { frozen: BigInt(String(r.frozen)), available: BigInt(String(r.available)), withdrawing: BigInt(String(r.withdrawing)) });
+    }
+  }
+
+  // Balance after each member posting: walk backwards from the final balances.
+  const running = new Map([...after].map(([m, b]) => [m, { ...b }]));
+  const flat: { entryId: number; p: PostingInput; balanceAfter: Fen | null }[] = [];
+  for (const { entryId, entry } of fresh) for (const p of entry.postings) flat.push({ entryId, p, balanceAfter: null });
+  for (let i = flat.length - 1; i >= 0; i--) {
+    const item = flat[i]!;
+    if (!isMemberAccount(item.p.account)) continue;
+    const bal = running.get(item.p.memberId!)!;
+    const col = walletColumn[item.p.account];
+    item.balanceAfter = bal[col];
+    bal[col] -= item.p.amount;
+  }
+
+  await queryRows(tx, sql`
+    insert into ledger_postings (entry_id, account, member_id, amount, balance_after)
+    select * from unnest(
+      ${sql.param(flat.map((f) => String(f.entryId)))}::bigint[],
+      ${sql.param(flat.map((f) => f.p.account))}::text[],
+      ${sql.param(flat.map((f) => (f.p.memberId === undefined ? null : String(f.p.memberId))))}::bigint[],
+      ${sql.param(flat.map((f) => f.p.amount.toString()))}::bigint[],
+      ${sql.param(flat.map((f) => (f.balanceAfter === null ? null : f.balanceAfter.toString())))}::bigint[])`);
+}
+
+function translateWalletError(err: unknown): unknown {
+  const e = err as { code?: string; constraint?: string; message?: string; cause?: { code?: string; constraint?: string } };
+  const code = e.code ?? e.cause?.code;
+  const constraint = e.constraint ?? e.cause?.constraint ?? '';
+  if (code === '23514' && /wallets_(frozen|withdrawing)_nonnegative/.test(constraint + (e.message ?? ''))) {
+    return new AppError('INSUFFICIENT_FUNDS', 'The wallet does not hold enough for this movement');
+  }
+  if (code === '23503') return new AppError('NOT_FOUND', 'Member not found');
+  return err;
+}
+
+/** Current balances of one wallet (zeros when it has never been posted to). */
+export async function walletBalance(db: Db, memberId: number, options: { lock?: boolean } = {}): Promise<WalletBalance> {
+  const rows = await queryRows<{ frozen: unknown; available: unknown; withdrawing: unknown }>(db, sql`
+    select frozen, available, withdrawing from wallets where member_id = ${memberId} ${options.lock ? sql`for update` : sql``}`);
+  const r = rows[0];
+  if (!r) return { frozen: 0n, available: 0n, withdrawing: 0n };
+  return { frozen: BigInt(String(r.frozen)), available: BigInt(String(r.available)), withdrawing: BigInt(String(r.withdrawing)) };
+}
+
+/** A platform account's balance, derived from its postings (there is no hot cached row). */
+export async function platformBalance(db: Db, account: Account): Promise<Fen> {
+  const [r] = await queryRows<{ total: unknown }>(db, sql`
+    select coalesce(sum(amount), 0) as total from ledger_postings where member_id is null and account = ${account}`);
+  return BigInt(String(r!.total));
+}
