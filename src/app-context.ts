@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
+import type { FieldCipher } from './lib/crypto.js';
 import type { PasswordHasher } from './modules/auth/passwords.js';
 import type { SmsSender } from './modules/auth/sms.js';
 
@@ -9,4 +10,5 @@ export interface AppContext {
   db: Db;
   hasher: PasswordHasher;
   sms: SmsSender;
+  cipher: FieldCipher;
 }

@@ -7,12 +7,16 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { AppContext } from './app-context.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
+import { createFieldCipher, resolveDataKey } from './lib/crypto.js';
 import { installErrorHandling } from './lib/http/error-handler.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { installAccessControl } from './modules/auth/access.js';
 import { createPasswordHasher, type PasswordHasher } from './modules/auth/passwords.js';
 import { createLogSmsSender, type SmsSender } from './modules/auth/sms.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { ledgerRoutes } from './modules/ledger/ledger.routes.js';
+import { walletRoutes } from './modules/wallets/wallets.routes.js';
+import { withdrawalRoutes } from './modules/withdrawals/withdrawals.routes.js';
 import { memberRoutes } from './modules/members/members.routes.js';
 import { staffRoutes } from './modules/staff/staff.routes.js';
 
@@ -46,6 +50,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // Finance uploads bank result files as CSV.
+  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   const routeRegistry: RouteOptions[] = [];
   installErrorHandling(app);
@@ -79,11 +85,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     db: database.db,
     hasher: deps.hasher ?? createPasswordHasher({ memoryKib: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST }),
     sms: deps.sms ?? createLogSmsSender(app.log),
+    cipher: createFieldCipher(resolveDataKey(config.DATA_ENCRYPTION_KEY, config.dataDir, config.NODE_ENV === 'production')),
   };
   healthRoutes(app, database);
   memberRoutes(app, ctx);
   staffRoutes(app, ctx);
   auditRoutes(app, ctx);
+  walletRoutes(app, ctx);
+  withdrawalRoutes(app, ctx);
+  ledgerRoutes(app, ctx);
 
   const built = app as unknown as App;
   built.routeRegistry = routeRegistry;

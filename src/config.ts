@@ -52,6 +52,23 @@ export const configSchema = z.object({
   ARGON2_TIME_COST: int(1, 20).default(2),
   /** Creates the first owner on start-up when no owner exists yet; ignored afterwards. */
   BOOTSTRAP_OWNER_USERNAME: z.string().regex(/^[a-z][a-z0-9_.-]{2,31}$/, { message: 'expected 3-32 lower-case letters, digits, . _ -' }).optional(),
+  /** base64 of 32 random bytes; encrypts sensitive fields at rest. Generated into DATA_DIR outside production when unset. */
+  DATA_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => /^[A-Za-z0-9+/]{43}=$/.test(v), { message: 'expected base64 of 32 bytes (openssl rand -base64 32)' })
+    .optional(),
+  /** Days, months and limits follow this time zone. */
+  PLATFORM_TIMEZONE: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, { message: 'expected an IANA time zone such as Asia/Shanghai' })
+    .default('Asia/Shanghai'),
   BOOTSTRAP_OWNER_PASSWORD: z.string().min(10, { message: 'expected at least 10 characters' }).optional(),
 });
 
@@ -88,6 +105,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   if ((config.BOOTSTRAP_OWNER_USERNAME === undefined) !== (config.BOOTSTRAP_OWNER_PASSWORD === undefined)) {
     problems.push('BOOTSTRAP_OWNER_USERNAME and BOOTSTRAP_OWNER_PASSWORD: expected both or neither');
+  }
+  if (config.NODE_ENV === 'production' && !config.DATA_ENCRYPTION_KEY) {
+    problems.push('DATA_ENCRYPTION_KEY: expected base64 of 32 bytes in production (unset)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return { ...config, dataDir: path.resolve(config.DATA_DIR) };

@@ -2,7 +2,10 @@ import readline from 'node:readline';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { PasswordHasher } from '../modules/auth/passwords.js';
+import { verifyLedger } from '../modules/ledger/verify.service.js';
 import { seedDemo } from '../modules/members/demo-seed.js';
+import { releaseDue } from '../modules/wallets/wallets.service.js';
+import { formatYuan } from '../lib/money.js';
 import { createStaff } from '../modules/staff/staff.service.js';
 import { systemAuditContext } from '../modules/audit/audit.service.js';
 
@@ -60,6 +63,31 @@ export const commands: Command[] = [
         mustChangePassword: false,
       });
       console.log(`Owner "${created.username}" created (id ${created.id}). Log in at /api/staff/login or the admin console.`);
+      return 0;
+    },
+  },
+  {
+    name: 'verify-ledger',
+    summary: 'Check the ledger: balanced entries, cached balances = postings, no negative frozen/withdrawing (exit 1 on any problem)',
+    options: { json: { type: 'boolean', description: 'print the report as JSON' } },
+    async run({ database, values }) {
+      const report = await verifyLedger(database.db);
+      if (values.json) console.log(JSON.stringify(report, null, 2));
+      else {
+        console.log(`Checked ${report.entries} entries, ${report.postings} postings, ${report.wallets} wallets.`);
+        for (const p of report.problems) console.log(`  ✗ [${p.check}] ${p.account}: ${p.detail}`);
+        console.log(report.ok ? 'The ledger is consistent.' : `${report.problems.length} problem(s) found.`);
+      }
+      return report.ok ? 0 : 1;
+    },
+  },
+  {
+    name: 'release-frozen',
+    summary: 'Move frozen credits whose release time has passed to available (the server also runs this periodically)',
+    options: {},
+    async run({ database }) {
+      const result = await releaseDue(database.db);
+      console.log(`Released ${result.released} frozen credit(s), ${formatYuan(result.amount)} yuan in total.`);
       return 0;
     },
   },

@@ -4,3 +4,5 @@ export * from '../modules/staff/staff.schema.js';
 export * from '../modules/auth/auth.schema.js';
 export * from '../modules/audit/audit.schema.js';
 export * from '../modules/ledger/ledger.schema.js';
+export * from '../modules/settings/settings.schema.js';
+export * from '../modules/withdrawals/withdrawals.schema.js';

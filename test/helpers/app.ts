@@ -43,6 +43,7 @@ export async function createTestContext(
     LOGIN_IP_PER_MINUTE: '10000',
     LOGIN_ACCOUNT_PER_MINUTE: '1000',
     DATA_DIR: '/tmp/shanglian-test-unused',
+    DATA_ENCRYPTION_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
     ...env,
   });
   const database = await createTestDatabase();
