@@ -159,25 +159,29 @@ async function applyPostings(tx: Db, fresh: { entryId: number; entry: EntryInput
   const memberIds = [...deltas.keys()].sort((a, b) => a - b);
   const after = new Map<number, WalletBalance>();
   if (memberIds.length > 0) {
+    const ids = sql.param(memberIds.map(String));
+    // Lock in ascending member order first: UPDATE … FROM takes its locks in
+    // whatever order the plan visits rows, which could deadlock two posts.
+    if (memberIds.length > 1) await tx.execute(sql`select 1 from wallets where member_id = any(${ids}::bigint[]) order by member_id for update`);
     let rows: { member_id: number | string; frozen: unknown; available: unknown; withdrawing: unknown }[];
     try {
       rows = await queryRows(tx, sql`
-        insert into wallets as w (member_id, frozen, available, withdrawing)
-        select * from unnest(
-          ${sql.param(memberIds.map(String))}::bigint[],
+        update wallets as w set
+          frozen = w.frozen + d.frozen,
+          available = w.available + d.available,
+          withdrawing = w.withdrawing + d.withdrawing,
+          updated_at = now()
+        from unnest(
+          ${ids}::bigint[],
           ${sql.param(memberIds.map((m) => deltas.get(m)!.frozen.toString()))}::bigint[],
           ${sql.param(memberIds.map((m) => deltas.get(m)!.available.toString()))}::bigint[],
           ${sql.param(memberIds.map((m) => deltas.get(m)!.withdrawing.toString()))}::bigint[]) as d(member_id, frozen, available, withdrawing)
-        order by member_id
-        on conflict (member_id) do update set
-          frozen = w.frozen + excluded.frozen,
-          available = w.available + excluded.available,
-          withdrawing = w.withdrawing + excluded.withdrawing,
-          updated_at = now()
-        returning member_id, frozen, available, withdrawing`);
+        where w.member_id = d.member_id
+        returning w.member_id, w.frozen, w.available, w.withdrawing`);
     } catch (err) {
       throw translateWalletError(err);
     }
+    if (rows.length !== memberIds.length) throw new AppError('NOT_FOUND', 'Member not found');
     for (const r of rows) {
       after.set(Number(r.member_id), { frozen: BigInt(String(r.frozen)), available: BigInt(String(r.available)), withdrawing: BigInt(String(r.withdrawing)) });
     }

@@ -112,6 +112,10 @@ export async function clawback(
   input: { sourceType: string; sourceId: string; memo?: string },
 ): Promise<{ entryId: number | null; created: boolean; reversed: Fen }> {
   const key = `clawback:${input.sourceType}:${input.sourceId}`;
+  // Already reversed: answer with the first reversal. (Recomputing it would
+  // differ, since the lots it closed now look released.)
+  const [done] = await queryRows<{ id: number | string }>(tx, sql`select id from ledger_entries where idempotency_key = ${key}`);
+  if (done) return { entryId: Number(done.id), created: false, reversed: 0n };
   const postings = await queryRows<{ account: string; member_id: number | string | null; amount: unknown; entry_id: number | string }>(tx, sql`
     select p.account, p.member_id, p.amount, p.entry_id
     from ledger_entries e join ledger_postings p on p.entry_id = e.id
