@@ -49,7 +49,14 @@ export const ledgerPostings = pgTable(
   'ledger_postings',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    entryId: bigint('entry_id', { mode: 'number' }).notNull().references(() => ledgerEntries.id),
+    /**
+     * No foreign key on purpose: a fresh connection caches the FK check's plan,
+     * and on a young table that plan is a sequential scan, run once per posting
+     * (measured: batch posting 20× slower). Postings are only ever written by
+     * the posting API together with their entry, and verify-ledger reports any
+     * posting without one.
+     */
+    entryId: bigint('entry_id', { mode: 'number' }).notNull(),
     account: text('account').$type<Account>().notNull(),
     memberId: bigint('member_id', { mode: 'number' }),
     amount: bigint('amount', { mode: 'bigint' }).notNull(),
@@ -91,7 +98,7 @@ export const frozenLots = pgTable(
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     memberId: bigint('member_id', { mode: 'number' }).notNull(),
-    entryId: bigint('entry_id', { mode: 'number' }).notNull().references(() => ledgerEntries.id),
+    entryId: bigint('entry_id', { mode: 'number' }).notNull(),
     sourceType: text('source_type').notNull(),
     sourceId: text('source_id').notNull(),
     amount: bigint('amount', { mode: 'bigint' }).notNull(),

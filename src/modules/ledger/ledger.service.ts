@@ -145,11 +145,29 @@ export async function postBatch(tx: Db, entries: EntryInput[]): Promise<PostResu
   });
 }
 
+/**
+ * Wallet updates and postings in one statement, so wallet rows stay locked
+ * only for that statement and the commit: hot wallets (a popular upline) are
+ * what concurrent event batches queue on. The locks are taken first, in
+ * ascending member order, by the `locked` CTE (UPDATE … FROM alone would take
+ * them in plan order and could deadlock two batches). Each member posting
+ * records the balance after it: the wallet's new balance minus the postings
+ * that come after it in this batch.
+ */
 async function applyPostings(tx: Db, fresh: { entryId: number; entry: EntryInput }[]): Promise<void> {
-  // Net change per wallet, then one upsert in ascending member order: that order is the lock order.
   const deltas = new Map<number, WalletBalance>();
-  for (const { entry } of fresh) {
+  const ord: number[] = [];
+  const entryIds: string[] = [];
+  const accounts: string[] = [];
+  const owners: (string | null)[] = [];
+  const amounts: string[] = [];
+  for (const { entryId, entry } of fresh) {
     for (const p of entry.postings) {
+      ord.push(ord.length);
+      entryIds.push(String(entryId));
+      accounts.push(p.account);
+      owners.push(p.memberId === undefined ? null : String(p.memberId));
+      amounts.push(p.amount.toString());
       if (!isMemberAccount(p.account)) continue;
       const d = deltas.get(p.memberId!) ?? { frozen: 0n, available: 0n, withdrawing: 0n };
       d[walletColumn[p.account]] += p.amount;
@@ -157,57 +175,48 @@ async function applyPostings(tx: Db, fresh: { entryId: number; entry: EntryInput
     }
   }
   const memberIds = [...deltas.keys()].sort((a, b) => a - b);
-  const after = new Map<number, WalletBalance>();
-  if (memberIds.length > 0) {
-    const ids = sql.param(memberIds.map(String));
-    // Lock in ascending member order first: UPDATE … FROM takes its locks in
-    // whatever order the plan visits rows, which could deadlock two posts.
-    if (memberIds.length > 1) await tx.execute(sql`select 1 from wallets where member_id = any(${ids}::bigint[]) order by member_id for update`);
-    let rows: { member_id: number | string; frozen: unknown; available: unknown; withdrawing: unknown }[];
-    try {
-      rows = await queryRows(tx, sql`
-        update wallets as w set
+  const ids = sql.param(memberIds.map(String));
+  let rows: { updated: unknown }[];
+  try {
+    rows = await queryRows(tx, sql`
+      with d(member_id, frozen, available, withdrawing) as (
+        select * from unnest(
+          ${ids}::bigint[],
+          ${sql.param(memberIds.map((m) => deltas.get(m)!.frozen.toString()))}::bigint[],
+          ${sql.param(memberIds.map((m) => deltas.get(m)!.available.toString()))}::bigint[],
+          ${sql.param(memberIds.map((m) => deltas.get(m)!.withdrawing.toString()))}::bigint[])),
+      locked as (
+        select member_id from wallets where member_id = any(${ids}::bigint[]) order by member_id for update),
+      upd as (
+        update wallets w set
           frozen = w.frozen + d.frozen,
           available = w.available + d.available,
           withdrawing = w.withdrawing + d.withdrawing,
           updated_at = now()
-        from unnest(
-          ${ids}::bigint[],
-          ${sql.param(memberIds.map((m) => deltas.get(m)!.frozen.toString()))}::bigint[],
-          ${sql.param(memberIds.map((m) => deltas.get(m)!.available.toString()))}::bigint[],
-          ${sql.param(memberIds.map((m) => deltas.get(m)!.withdrawing.toString()))}::bigint[]) as d(member_id, frozen, available, withdrawing)
-        where w.member_id = d.member_id
-        returning w.member_id, w.frozen, w.available, w.withdrawing`);
-    } catch (err) {
-      throw translateWalletError(err);
-    }
-    if (rows.length !== memberIds.length) throw new AppError('NOT_FOUND', 'Member not found');
-    for (const r of rows) {
-      after.set(Number(r.member_id), { frozen: BigInt(String(r.frozen)), available: BigInt(String(r.available)), withdrawing: BigInt(String(r.withdrawing)) });
-    }
+        from d where w.member_id = d.member_id and w.member_id in (select member_id from locked)
+        returning w.member_id, w.frozen, w.available, w.withdrawing),
+      p(ord, entry_id, account, member_id, amount) as (
+        select * from unnest(
+          ${sql.param(ord)}::int[],
+          ${sql.param(entryIds)}::bigint[],
+          ${sql.param(accounts)}::text[],
+          ${sql.param(owners)}::bigint[],
+          ${sql.param(amounts)}::bigint[])),
+      pb as (
+        select p.ord, p.entry_id, p.account, p.member_id, p.amount,
+          case p.account when 'wallet:frozen' then u.frozen when 'wallet:available' then u.available when 'wallet:withdrawing' then u.withdrawing end
+            - coalesce(sum(p.amount) over (partition by p.member_id, p.account order by p.ord desc rows between unbounded preceding and 1 preceding), 0)
+            as balance_after
+        from p left join upd u on u.member_id = p.member_id),
+      ins as (
+        insert into ledger_postings (entry_id, account, member_id, amount, balance_after)
+        select entry_id, account, member_id, amount, balance_after from pb order by ord
+        returning 1)
+      select (select count(*) from upd) as updated, (select count(*) from ins) as inserted`);
+  } catch (err) {
+    throw translateWalletError(err);
   }
-
-  // Balance after each member posting: walk backwards from the final balances.
-  const running = new Map([...after].map(([m, b]) => [m, { ...b }]));
-  const flat: { entryId: number; p: PostingInput; balanceAfter: Fen | null }[] = [];
-  for (const { entryId, entry } of fresh) for (const p of entry.postings) flat.push({ entryId, p, balanceAfter: null });
-  for (let i = flat.length - 1; i >= 0; i--) {
-    const item = flat[i]!;
-    if (!isMemberAccount(item.p.account)) continue;
-    const bal = running.get(item.p.memberId!)!;
-    const col = walletColumn[item.p.account];
-    item.balanceAfter = bal[col];
-    bal[col] -= item.p.amount;
-  }
-
-  await queryRows(tx, sql`
-    insert into ledger_postings (entry_id, account, member_id, amount, balance_after)
-    select * from unnest(
-      ${sql.param(flat.map((f) => String(f.entryId)))}::bigint[],
-      ${sql.param(flat.map((f) => f.p.account))}::text[],
-      ${sql.param(flat.map((f) => (f.p.memberId === undefined ? null : String(f.p.memberId))))}::bigint[],
-      ${sql.param(flat.map((f) => f.p.amount.toString()))}::bigint[],
-      ${sql.param(flat.map((f) => (f.balanceAfter === null ? null : f.balanceAfter.toString())))}::bigint[])`);
+  if (Number(rows[0]!.updated) !== memberIds.length) throw new AppError('NOT_FOUND', 'Member not found');
 }
 
 function translateWalletError(err: unknown): unknown {

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.js';
 
 export interface LedgerProblem {
-  check: 'entry_unbalanced' | 'balance_mismatch' | 'negative_balance' | 'frozen_lots_mismatch' | 'entry_without_source';
+  check: 'entry_unbalanced' | 'balance_mismatch' | 'negative_balance' | 'frozen_lots_mismatch' | 'entry_without_source' | 'posting_without_entry';
   /** The account concerned, e.g. "wallet:frozen#42", or the entry for entry checks. */
   account: string;
   expected?: string;
@@ -89,6 +89,10 @@ export async function verifyLedger(db: Db, limit = 1000): Promise<LedgerReport> 
   const sourceless = await queryRows<{ id: string | number }>(db, sql`
     select id from ledger_entries where source_type = '' or source_id = '' limit ${limit}`);
   for (const r of sourceless) problems.push({ check: 'entry_without_source', account: `entry#${r.id}`, detail: `entry ${r.id} names no source` });
+
+  const orphans = await queryRows<{ entry_id: string | number }>(db, sql`
+    select distinct p.entry_id from ledger_postings p left join ledger_entries e on e.id = p.entry_id where e.id is null limit ${limit}`);
+  for (const r of orphans) problems.push({ check: 'posting_without_entry', account: `entry#${r.entry_id}`, detail: `postings refer to entry ${r.entry_id}, which does not exist` });
 
   const [counts] = await queryRows<{ entries: unknown; postings: unknown; wallets: unknown }>(db, sql`
     select (select count(*) from ledger_entries) as entries, (select count(*) from ledger_postings) as postings, (select count(*) from wallets) as wallets`);
