@@ -105,17 +105,22 @@ export async function releaseDue(db: Db, options: { now?: Date; batchSize?: numb
  * refunded transaction). Wallet credits come back from frozen while their lot
  * is still frozen, otherwise from available, which may go negative; the
  * negative balance then blocks withdrawals until later earnings repay it.
- * Once per source: a second call returns the first reversal.
+ * Once per source: a second call returns the first reversal. (A source is
+ * one refunded transaction or event, so nothing credits it after its clawback.)
  */
 export async function clawback(
   tx: Db,
   input: { sourceType: string; sourceId: string; memo?: string },
 ): Promise<{ entryId: number | null; created: boolean; reversed: Fen }> {
   const key = `clawback:${input.sourceType}:${input.sourceId}`;
-  // Already reversed: answer with the first reversal. (Recomputing it would
-  // differ, since the lots it closed now look released.)
-  const [done] = await queryRows<{ id: number | string }>(tx, sql`select id from ledger_entries where idempotency_key = ${key}`);
-  if (done) return { entryId: Number(done.id), created: false, reversed: 0n };
+  // One clawback of a source at a time: a concurrent second call waits here
+  // and then finds the first one's entry instead of recomputing a reversal
+  // that would differ (the lots the first closed no longer look frozen).
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+  const [done] = await queryRows<{ id: number | string; reversed: unknown }>(tx, sql`
+    select e.id, coalesce(-(select sum(p.amount) from ledger_postings p where p.entry_id = e.id and p.member_id is not null), 0) as reversed
+    from ledger_entries e where e.idempotency_key = ${key}`);
+  if (done) return { entryId: Number(done.id), created: false, reversed: BigInt(String(done.reversed)) };
   const postings = await queryRows<{ account: string; member_id: number | string | null; amount: unknown; entry_id: number | string }>(tx, sql`
     select p.account, p.member_id, p.amount, p.entry_id
     from ledger_entries e join ledger_postings p on p.entry_id = e.id
