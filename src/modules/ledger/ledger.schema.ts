@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, check, index, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { members } from '../members/members.schema.js';
 
 export const memberAccounts = ['wallet:frozen', 'wallet:available', 'wallet:withdrawing'] as const;
@@ -48,7 +48,8 @@ export const ledgerEntries = pgTable(
 export const ledgerPostings = pgTable(
   'ledger_postings',
   {
-    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    /** Increases with insertion; statement lines are ordered and paged by it. */
+    id: bigint('id', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
     /**
      * No foreign key on purpose: a fresh connection caches the FK check's plan,
      * and on a young table that plan is a sequential scan, run once per posting
@@ -63,10 +64,12 @@ export const ledgerPostings = pgTable(
     balanceAfter: bigint('balance_after', { mode: 'bigint' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
+  // Two indexes only, as every event writes several postings: the key serves
+  // "postings of an entry", the partial index serves statements. Platform
+  // balances are sums over a scan, which only reports run.
   (t) => [
-    index('ledger_postings_entry_idx').on(t.entryId),
+    primaryKey({ name: 'ledger_postings_pkey', columns: [t.entryId, t.id] }),
     index('ledger_postings_member_idx').on(t.memberId, t.id).where(sql`${t.memberId} is not null`),
-    index('ledger_postings_platform_idx').on(t.account).where(sql`${t.memberId} is null`),
     check('ledger_postings_account_check', sql`${t.account} in (${accountList})`),
     check('ledger_postings_owner_check', sql`(${t.memberId} is not null) = (${t.account} like 'wallet:%')`),
     check('ledger_postings_nonzero', sql`${t.amount} <> 0`),
@@ -90,6 +93,7 @@ export const wallets = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [check('wallets_frozen_nonnegative', sql`${t.frozen} >= 0`), check('wallets_withdrawing_nonnegative', sql`${t.withdrawing} >= 0`)],
+  // (fillfactor 70 is set in migration 0006: room on each page for HOT updates of hot wallets.)
 );
 
 /** Credits waiting in `frozen` until their release time (SPEC §9 freeze period). */

@@ -54,11 +54,6 @@ export interface PostResult {
   created: boolean;
 }
 
-const walletColumn: Record<MemberAccount, keyof WalletBalance> = {
-  'wallet:frozen': 'frozen',
-  'wallet:available': 'available',
-  'wallet:withdrawing': 'withdrawing',
-};
 const isMemberAccount = (a: Account): a is MemberAccount => (memberAccounts as readonly string[]).includes(a);
 
 function fingerprintOf(e: EntryInput): string {
@@ -107,19 +102,14 @@ export async function postBatch(tx: Db, entries: EntryInput[]): Promise<PostResu
   }
   const unique = [...byKey.values()];
 
-  const inserted = await queryRows<{ id: number | string; idempotency_key: string }>(tx, sql`
-    insert into ledger_entries (idempotency_key, kind, source_type, source_id, memo, fingerprint)
-    select * from unnest(
-      ${sql.param(unique.map((u) => u.entry.idempotencyKey))}::text[],
-      ${sql.param(unique.map((u) => u.entry.kind))}::text[],
-      ${sql.param(unique.map((u) => u.entry.sourceType))}::text[],
-      ${sql.param(unique.map((u) => u.entry.sourceId))}::text[],
-      ${sql.param(unique.map((u) => u.entry.memo ?? null))}::text[],
-      ${sql.param(unique.map((u) => u.fingerprint))}::text[])
-    on conflict (idempotency_key) do nothing
-    returning id, idempotency_key`);
+  let inserted: { k: string; id: number | string }[];
+  try {
+    inserted = await insertEntries(tx, unique);
+  } catch (err) {
+    throw translateWalletError(err);
+  }
   const ids = new Map<string, { id: number; created: boolean }>();
-  for (const row of inserted) ids.set(row.idempotency_key, { id: Number(row.id), created: true });
+  for (const row of inserted) ids.set(row.k, { id: Number(row.id), created: true });
 
   const replayed = unique.filter((u) => !ids.has(u.entry.idempotencyKey));
   if (replayed.length > 0) {
@@ -136,87 +126,93 @@ export async function postBatch(tx: Db, entries: EntryInput[]): Promise<PostResu
       ids.set(u.entry.idempotencyKey, { id: Number(row.id), created: false });
     }
   }
-
-  const fresh = unique.filter((u) => ids.get(u.entry.idempotencyKey)!.created);
-  if (fresh.length > 0) await applyPostings(tx, fresh.map((u) => ({ entryId: ids.get(u.entry.idempotencyKey)!.id, entry: u.entry })));
   return entries.map((e) => {
     const r = ids.get(e.idempotencyKey)!;
     return { entryId: r.id, created: r.created };
   });
 }
 
+/** A PostgreSQL array literal of integers; cheaper to build than the driver's generic (quoting) encoder. */
+const intArray = (values: readonly (number | bigint | string | null)[]) => `{${values.map((v) => (v === null ? 'NULL' : String(v))).join(',')}}`;
+
 /**
- * Wallet updates and postings in one statement, so wallet rows stay locked
- * only for that statement and the commit: hot wallets (a popular upline) are
- * what concurrent event batches queue on. The locks are taken first, in
- * ascending member order, by the `locked` CTE (UPDATE … FROM alone would take
- * them in plan order and could deadlock two batches). Each member posting
- * records the balance after it: the wallet's new balance minus the postings
- * that come after it in this batch.
+ * Entries, wallet updates and postings in one statement, the shape of the
+ * pg-floor: one round trip per batch, and wallet rows locked only from their
+ * UPDATE to the commit. Entries whose key already exists are skipped by ON
+ * CONFLICT, and so are their postings and wallet changes; the caller then
+ * checks them as replays.
+ *
+ * Lock order: the wallet deltas are sorted by member id and the UPDATE walks
+ * them in that order (a nested loop over the sorted deltas into the primary
+ * key), so two batches lock shared wallets in the same order. Each member
+ * posting records the balance after it: the wallet's new balance minus the
+ * postings that follow it in this batch.
  */
-async function applyPostings(tx: Db, fresh: { entryId: number; entry: EntryInput }[]): Promise<void> {
-  const deltas = new Map<number, WalletBalance>();
-  const ord: number[] = [];
-  const entryIds: string[] = [];
+async function insertEntries(tx: Db, unique: { entry: EntryInput; fingerprint: string }[]) {
+  const eord: number[] = [];
   const accounts: string[] = [];
-  const owners: (string | null)[] = [];
+  const owners: (number | null)[] = [];
   const amounts: string[] = [];
-  for (const { entryId, entry } of fresh) {
+  unique.forEach(({ entry }, i) => {
     for (const p of entry.postings) {
-      ord.push(ord.length);
-      entryIds.push(String(entryId));
+      eord.push(i + 1);
       accounts.push(p.account);
-      owners.push(p.memberId === undefined ? null : String(p.memberId));
+      owners.push(p.memberId ?? null);
       amounts.push(p.amount.toString());
-      if (!isMemberAccount(p.account)) continue;
-      const d = deltas.get(p.memberId!) ?? { frozen: 0n, available: 0n, withdrawing: 0n };
-      d[walletColumn[p.account]] += p.amount;
-      deltas.set(p.memberId!, d);
     }
-  }
-  const memberIds = [...deltas.keys()].sort((a, b) => a - b);
-  const ids = sql.param(memberIds.map(String));
-  let rows: { updated: unknown }[];
-  try {
-    rows = await queryRows(tx, sql`
-      with d(member_id, frozen, available, withdrawing) as (
-        select * from unnest(
-          ${ids}::bigint[],
-          ${sql.param(memberIds.map((m) => deltas.get(m)!.frozen.toString()))}::bigint[],
-          ${sql.param(memberIds.map((m) => deltas.get(m)!.available.toString()))}::bigint[],
-          ${sql.param(memberIds.map((m) => deltas.get(m)!.withdrawing.toString()))}::bigint[])),
-      locked as (
-        select member_id from wallets where member_id = any(${ids}::bigint[]) order by member_id for update),
-      upd as (
-        update wallets w set
-          frozen = w.frozen + d.frozen,
-          available = w.available + d.available,
-          withdrawing = w.withdrawing + d.withdrawing,
-          updated_at = now()
-        from d where w.member_id = d.member_id and w.member_id in (select member_id from locked)
-        returning w.member_id, w.frozen, w.available, w.withdrawing),
-      p(ord, entry_id, account, member_id, amount) as (
-        select * from unnest(
-          ${sql.param(ord)}::int[],
-          ${sql.param(entryIds)}::bigint[],
-          ${sql.param(accounts)}::text[],
-          ${sql.param(owners)}::bigint[],
-          ${sql.param(amounts)}::bigint[])),
-      pb as (
-        select p.ord, p.entry_id, p.account, p.member_id, p.amount,
-          case p.account when 'wallet:frozen' then u.frozen when 'wallet:available' then u.available when 'wallet:withdrawing' then u.withdrawing end
-            - coalesce(sum(p.amount) over (partition by p.member_id, p.account order by p.ord desc rows between unbounded preceding and 1 preceding), 0)
-            as balance_after
-        from p left join upd u on u.member_id = p.member_id),
-      ins as (
-        insert into ledger_postings (entry_id, account, member_id, amount, balance_after)
-        select entry_id, account, member_id, amount, balance_after from pb order by ord
-        returning 1)
-      select (select count(*) from upd) as updated, (select count(*) from ins) as inserted`);
-  } catch (err) {
-    throw translateWalletError(err);
-  }
-  if (Number(rows[0]!.updated) !== memberIds.length) throw new AppError('NOT_FOUND', 'Member not found');
+  });
+  const rows = await queryRows<{ inserted: { k: string; id: number | string }[] | null; wallets: unknown; expected: unknown }>(tx, sql`
+    with e_in as (
+      select * from unnest(
+        ${sql.param(unique.map((u) => u.entry.idempotencyKey))}::text[],
+        ${sql.param(unique.map((u) => u.entry.kind))}::text[],
+        ${sql.param(unique.map((u) => u.entry.sourceType))}::text[],
+        ${sql.param(unique.map((u) => u.entry.sourceId))}::text[],
+        ${sql.param(unique.map((u) => u.entry.memo ?? null))}::text[],
+        ${sql.param(unique.map((u) => u.fingerprint))}::text[]) with ordinality as t(k, kind, st, si, memo, fp, ord)),
+    ins_e as (
+      insert into ledger_entries (idempotency_key, kind, source_type, source_id, memo, fingerprint)
+      select k, kind, st, si, memo, fp from e_in order by ord
+      on conflict (idempotency_key) do nothing
+      returning id, idempotency_key),
+    p_in as (
+      select * from unnest(
+        ${intArray(eord)}::int[],
+        ${sql.param(accounts)}::text[],
+        ${intArray(owners)}::bigint[],
+        ${intArray(amounts)}::bigint[]) with ordinality as t(eord, account, member_id, amount, pord)),
+    p_new as (
+      select ie.id as entry_id, p.pord, p.account, p.member_id, p.amount
+      from p_in p join e_in e on e.ord = p.eord join ins_e ie on ie.idempotency_key = e.k),
+    d as (
+      select member_id,
+        coalesce(sum(amount) filter (where account = 'wallet:frozen'), 0) as frozen,
+        coalesce(sum(amount) filter (where account = 'wallet:available'), 0) as available,
+        coalesce(sum(amount) filter (where account = 'wallet:withdrawing'), 0) as withdrawing
+      from p_new where member_id is not null group by member_id order by member_id),
+    upd as (
+      update wallets w set
+        frozen = w.frozen + d.frozen,
+        available = w.available + d.available,
+        withdrawing = w.withdrawing + d.withdrawing,
+        updated_at = now()
+      from d where w.member_id = d.member_id
+      returning w.member_id, w.frozen, w.available, w.withdrawing),
+    pb as (
+      select p.entry_id, p.pord, p.account, p.member_id, p.amount,
+        case p.account when 'wallet:frozen' then u.frozen when 'wallet:available' then u.available when 'wallet:withdrawing' then u.withdrawing end
+          - coalesce(sum(p.amount) over (partition by p.member_id, p.account order by p.pord desc rows between unbounded preceding and 1 preceding), 0)
+          as balance_after
+      from p_new p left join upd u on u.member_id = p.member_id),
+    ins_p as (
+      insert into ledger_postings (entry_id, account, member_id, amount, balance_after)
+      select entry_id, account, member_id, amount, balance_after from pb order by pord
+      returning 1)
+    select (select json_agg(json_build_object('k', idempotency_key, 'id', id)) from ins_e) as inserted,
+      (select count(*) from upd) as wallets, (select count(*) from d) as expected, (select count(*) from ins_p) as postings`);
+  const row = rows[0]!;
+  if (Number(row.wallets) !== Number(row.expected)) throw new AppError('NOT_FOUND', 'Member not found');
+  return row.inserted ?? [];
 }
 
 function translateWalletError(err: unknown): unknown {
