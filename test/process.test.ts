@@ -8,7 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openPglite } from '../src/db/client.js';
+import { credit } from '../src/modules/wallets/wallets.service.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tsx = path.join(root, 'node_modules/.bin/tsx');
@@ -231,5 +234,32 @@ describe('CLI process', () => {
     const migrate = await runCli(['migrate'], env);
     expect(migrate.code, migrate.stderr).toBe(0);
     expect(migrate.stdout).toContain('Migrations are up to date (pglite)');
+  }, TIMEOUT);
+
+  it('verify-ledger exits 0 on a consistent ledger and 1, naming the account, on a tampered one', async () => {
+    const env = freshEnv();
+    expect((await runCli(['seed-demo', '--password', 'demo12345'], env)).code).toBe(0);
+    // Post a reward straight into the embedded database while no process holds it.
+    const database = await openPglite(path.join(env.DATA_DIR!, 'pglite'));
+    const [member] = (await database.db.execute(sql`select min(id)::int as id from members`)).rows as { id: number }[];
+    await database.db.transaction((tx) =>
+      credit(tx, { idempotencyKey: 'cli-test', memberId: member!.id, amount: 500n, from: 'rewards:expense', sourceType: 'test', sourceId: 'cli', releaseAt: new Date(Date.now() - 1000) }),
+    );
+    await database.close();
+
+    const release = await runCli(['release-frozen'], env);
+    expect(release.code, release.stderr).toBe(0);
+    expect(release.stdout).toContain('Released 1 frozen credit(s), 5.00 yuan');
+    const clean = await runCli(['verify-ledger'], env);
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(clean.stdout).toContain('The ledger is consistent.');
+
+    const again = await openPglite(path.join(env.DATA_DIR!, 'pglite'));
+    await again.db.execute(sql`update wallets set available = available + 7 where member_id = ${member!.id}`);
+    await again.close();
+    const tampered = await runCli(['verify-ledger'], env);
+    expect(tampered.code).toBe(1);
+    expect(tampered.stdout).toContain(`wallet:available#${member!.id}`);
+    expect(tampered.stdout).toContain('1 problem(s) found.');
   }, TIMEOUT);
 });

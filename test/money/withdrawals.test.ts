@@ -52,6 +52,14 @@ describe('requesting', () => {
     const detail = await ctx.app.inject({ method: 'GET', url: `/api/member/withdrawals/${res.json().id}`, headers: bearer(m.token) });
     expect(detail.json().events.map((e: { toStatus: string }) => e.toStatus)).toEqual(['requested', 'approved', 'paying', 'paid']);
     expect(res.body).not.toContain('6222020000001234');
+    const owner = await ctx.staffToken(['owner']);
+    const audit = await ctx.app.inject({ method: 'GET', url: `/api/admin/audit-log?targetType=withdrawal&targetId=${res.json().id}`, headers: bearer(owner.token) });
+    expect(audit.json().items.map((e: { action: string; actorKind: string }) => `${e.action}:${e.actorKind}`).reverse()).toEqual([
+      'withdrawal.requested:member',
+      'withdrawal.approved:system',
+      'withdrawal.paying:system',
+      'withdrawal.paid:system',
+    ]);
   });
 
   it('a large amount waits for finance, who approves it; the audit log records who', async () => {

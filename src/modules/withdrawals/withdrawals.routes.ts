@@ -131,6 +131,8 @@ export function withdrawalRoutes(appBase: FastifyInstance, ctx: AppContext) {
       idempotencyKey: req.headers['idempotency-key'],
       amount: req.body.amountFen,
       payee: req.body.payee,
+      ip: req.ip,
+      requestId: req.id,
     });
     if (replayed) return reply.code(200).header('idempotent-replayed', 'true').send(toOut(withdrawal));
     return reply.code(201).send(toOut(await payIfReady(withdrawal)));

@@ -93,16 +93,15 @@ async function transition(
     actorId: actor.actorId,
     reason: extra.reason ?? null,
   });
-  if (actor.actorKind === 'staff') {
-    await recordAudit(tx, actor, {
-      action: `withdrawal.${to}`,
-      targetType: 'withdrawal',
-      targetId: w.id,
-      before: { status: w.status },
-      after: { status: to, ...(extra.channelRef ? { channelRef: extra.channelRef } : {}), ...(extra.batchId ? { batchId: extra.batchId } : {}) },
-      reason: extra.reason ?? null,
-    });
-  }
+  // Every transition is audited, whoever made it (finance, the member, or the payout job).
+  await recordAudit(tx, actor, {
+    action: `withdrawal.${to}`,
+    targetType: 'withdrawal',
+    targetId: w.id,
+    before: { status: w.status },
+    after: { status: to, ...(extra.channelRef ? { channelRef: extra.channelRef } : {}), ...(extra.batchId ? { batchId: extra.batchId } : {}) },
+    reason: extra.reason ?? null,
+  });
   return updated;
 }
 
@@ -111,6 +110,8 @@ export interface WithdrawalRequest {
   idempotencyKey: string;
   amount: Fen;
   payee: { name: string; bank: string; account: string };
+  ip?: string | null;
+  requestId?: string | null;
 }
 
 /**
@@ -204,6 +205,12 @@ export async function requestWithdrawal(
       ],
     });
     await tx.insert(withdrawalEvents).values({ withdrawalId: created!.id, fromStatus: null, toStatus: 'requested', actorKind: 'member', actorId: input.memberId });
+    await recordAudit(tx, { actorKind: 'member', actorId: input.memberId, ip: input.ip ?? null, requestId: input.requestId ?? null }, {
+      action: 'withdrawal.requested',
+      targetType: 'withdrawal',
+      targetId: created!.id,
+      after: { status: 'requested', amount: input.amount.toString(), fee: fee.toString(), reviewRequired },
+    });
     const withdrawal = reviewRequired
       ? created!
       : await transition(tx, created!, 'approved', { actorKind: 'system', actorId: null, ip: null, requestId: 'auto-approve' }, { reason: '低于复核金额，自动通过' });
