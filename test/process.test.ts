@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openPglite } from '../src/db/client.js';
+import { openPglite, queryRows } from '../src/db/client.js';
 import { credit } from '../src/modules/wallets/wallets.service.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -241,7 +241,7 @@ describe('CLI process', () => {
     expect((await runCli(['seed-demo', '--password', 'demo12345'], env)).code).toBe(0);
     // Post a reward straight into the embedded database while no process holds it.
     const database = await openPglite(path.join(env.DATA_DIR!, 'pglite'));
-    const [member] = (await database.db.execute(sql`select min(id)::int as id from members`)).rows as { id: number }[];
+    const [member] = await queryRows<{ id: number }>(database.db, sql`select min(id)::int as id from members`);
     await database.db.transaction((tx) =>
       credit(tx, { idempotencyKey: 'cli-test', memberId: member!.id, amount: 500n, from: 'rewards:expense', sourceType: 'test', sourceId: 'cli', releaseAt: new Date(Date.now() - 1000) }),
     );
