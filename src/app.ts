@@ -13,6 +13,8 @@ import { auditRoutes } from './modules/audit/audit.routes.js';
 import { installAccessControl } from './modules/auth/access.js';
 import { createPasswordHasher, type PasswordHasher } from './modules/auth/passwords.js';
 import { createLogSmsSender, type SmsSender } from './modules/auth/sms.js';
+import { channelRoutes } from './modules/channels/channels.routes.js';
+import { ingestRoutes } from './modules/channels/ingest.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { ledgerRoutes } from './modules/ledger/ledger.routes.js';
 import { walletRoutes } from './modules/wallets/wallets.routes.js';
@@ -94,6 +96,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   walletRoutes(app, ctx);
   withdrawalRoutes(app, ctx);
   ledgerRoutes(app, ctx);
+  channelRoutes(app, ctx);
+  ingestRoutes(app, ctx);
 
   const built = app as unknown as App;
   built.routeRegistry = routeRegistry;

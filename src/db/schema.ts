@@ -6,3 +6,5 @@ export * from '../modules/audit/audit.schema.js';
 export * from '../modules/ledger/ledger.schema.js';
 export * from '../modules/settings/settings.schema.js';
 export * from '../modules/withdrawals/withdrawals.schema.js';
+export * from '../modules/outbox/outbox.schema.js';
+export * from '../modules/channels/channels.schema.js';

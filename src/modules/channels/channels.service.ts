@@ -1,0 +1,135 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../../db/client.js';
+import type { FieldCipher } from '../../lib/crypto.js';
+import { AppError, notFound } from '../../lib/errors.js';
+import { type AuditContext, recordAudit } from '../audit/audit.service.js';
+import { members } from '../members/members.schema.js';
+import { type ChannelKind, channelMerchants, channels } from './channels.schema.js';
+
+/** What each kind of channel needs; validated when saved. */
+export const channelSecretsSchema = z
+  .object({
+    /** Transaction push: the HMAC secrets currently accepted (two during a rotation). */
+    pushSecrets: z.array(z.string().min(16).max(200)).min(1).max(2).optional(),
+  })
+  .strict();
+export type ChannelSecrets = z.infer<typeof channelSecretsSchema>;
+
+export interface Channel {
+  id: string;
+  kind: ChannelKind;
+  name: string;
+  enabled: boolean;
+  config: Record<string, unknown>;
+  secrets: ChannelSecrets;
+}
+
+const mask = (secret: string) => `••••${secret.slice(-4)}`;
+
+export function publicChannel(c: Channel) {
+  return {
+    id: c.id,
+    kind: c.kind,
+    name: c.name,
+    enabled: c.enabled,
+    config: c.config,
+    secrets: Object.fromEntries(Object.entries(c.secrets).map(([k, v]) => [k, Array.isArray(v) ? v.map(mask) : mask(String(v))])),
+  };
+}
+
+export async function getChannel(db: Db, cipher: FieldCipher, id: string): Promise<Channel | null> {
+  const [row] = await db.select().from(channels).where(eq(channels.id, id));
+  if (!row) return null;
+  return {
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    enabled: row.enabled,
+    config: row.config as Record<string, unknown>,
+    secrets: row.secretsEnc ? (JSON.parse(cipher.decrypt(row.secretsEnc)) as ChannelSecrets) : {},
+  };
+}
+
+export async function listChannels(db: Db, cipher: FieldCipher): Promise<Channel[]> {
+  const rows = await db.select({ id: channels.id }).from(channels).orderBy(asc(channels.id));
+  return (await Promise.all(rows.map((r) => getChannel(db, cipher, r.id)))).filter((c): c is Channel => c !== null);
+}
+
+function checkSecretsFor(kind: ChannelKind, secrets: ChannelSecrets) {
+  if (kind === 'push' && !secrets.pushSecrets?.length) {
+    throw new AppError('VALIDATION_FAILED', 'A push channel needs at least one push secret', [{ field: 'body.secrets.pushSecrets', message: 'required' }]);
+  }
+}
+
+export async function createChannel(
+  db: Db,
+  cipher: FieldCipher,
+  audit: AuditContext,
+  input: { id: string; kind: ChannelKind; name: string; enabled: boolean; config: Record<string, unknown>; secrets: ChannelSecrets },
+): Promise<Channel> {
+  checkSecretsFor(input.kind, input.secrets);
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(channels)
+      .values({ id: input.id, kind: input.kind, name: input.name, enabled: input.enabled, config: input.config, secretsEnc: cipher.encrypt(JSON.stringify(input.secrets)) })
+      .onConflictDoNothing()
+      .returning({ id: channels.id });
+    if (!row) throw new AppError('CONFLICT', `Channel "${input.id}" already exists`);
+    const created = (await getChannel(tx, cipher, input.id))!;
+    // The audit keeps only masked secrets.
+    await recordAudit(tx, audit, { action: 'channel.created', targetType: 'channel', targetId: input.id, after: publicChannel(created) });
+    return created;
+  });
+}
+
+export async function updateChannel(
+  db: Db,
+  cipher: FieldCipher,
+  audit: AuditContext,
+  id: string,
+  patch: { name?: string | undefined; enabled?: boolean | undefined; config?: Record<string, unknown> | undefined; secrets?: ChannelSecrets | undefined },
+): Promise<Channel> {
+  return db.transaction(async (tx) => {
+    await tx.select({ id: channels.id }).from(channels).where(eq(channels.id, id)).for('update');
+    const before = await getChannel(tx, cipher, id);
+    if (!before) throw notFound('Channel');
+    const secrets = patch.secrets ? { ...before.secrets, ...patch.secrets } : before.secrets;
+    checkSecretsFor(before.kind, secrets);
+    await tx
+      .update(channels)
+      .set({
+        name: patch.name ?? before.name,
+        enabled: patch.enabled ?? before.enabled,
+        config: patch.config ?? before.config,
+        secretsEnc: cipher.encrypt(JSON.stringify(secrets)),
+        updatedAt: sql`now()`,
+      })
+      .where(eq(channels.id, id));
+    const after = (await getChannel(tx, cipher, id))!;
+    await recordAudit(tx, audit, { action: 'channel.updated', targetType: 'channel', targetId: id, before: publicChannel(before), after: publicChannel(after) });
+    return after;
+  });
+}
+
+/** Says which member a channel's merchant reference is. Re-binding a reference is refused: transactions already point at its member. */
+export async function bindMerchant(db: Db, audit: AuditContext, channelId: string, merchantRef: string, memberId: number) {
+  return db.transaction(async (tx) => {
+    const [channel] = await tx.select({ id: channels.id }).from(channels).where(eq(channels.id, channelId));
+    if (!channel) throw notFound('Channel');
+    const [member] = await tx.select({ id: members.id }).from(members).where(eq(members.id, memberId));
+    if (!member) throw notFound('Member');
+    const [row] = await tx.insert(channelMerchants).values({ channelId, merchantRef, memberId }).onConflictDoNothing().returning();
+    if (!row) {
+      const [existing] = await tx.select().from(channelMerchants).where(and(eq(channelMerchants.channelId, channelId), eq(channelMerchants.merchantRef, merchantRef)));
+      if (existing!.memberId === memberId) return existing!;
+      throw new AppError('CONFLICT', `Merchant reference "${merchantRef}" already belongs to member ${existing!.memberId}`);
+    }
+    await recordAudit(tx, audit, { action: 'channel.merchant_bound', targetType: 'channel', targetId: channelId, after: { merchantRef, memberId } });
+    return row;
+  });
+}
+
+export async function listMerchants(db: Db, channelId: string) {
+  return db.select().from(channelMerchants).where(eq(channelMerchants.channelId, channelId)).orderBy(asc(channelMerchants.merchantRef)).limit(1000);
+}

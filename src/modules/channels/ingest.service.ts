@@ -1,0 +1,272 @@
+import crypto from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { type Db, queryRows } from '../../db/client.js';
+import { parseFen } from '../../lib/money.js';
+import { emitEvents, type NewOutboxEvent } from '../outbox/outbox.service.js';
+
+/**
+ * Transaction push (三方数据推送): records of merchants' own sales and refunds,
+ * stored idempotently and turned into `transaction_settled` /
+ * `transaction_refunded` outbox events for the modules that pay rewards and
+ * count performance. A batch answers per record; one bad record never blocks
+ * the others.
+ */
+export const MAX_BATCH = 1000;
+
+export const pushRecordSchema = z
+  .object({
+    channel_txn_id: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'expected 1-64 letters, digits, _ . : -' }),
+    merchant_ref: z.string().min(1).max(64),
+    amount_fen: z.union([z.number(), z.string()]),
+    status: z.enum(['settled', 'refunded']),
+    occurred_at: z.iso.datetime({ offset: true }),
+    original_txn_id: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/).optional(),
+  })
+  .strict();
+export type PushRecord = z.infer<typeof pushRecordSchema>;
+
+export type RecordOutcome = 'accepted' | 'held' | 'duplicate' | 'conflict' | 'rejected';
+
+export interface RecordResult {
+  index: number;
+  channel_txn_id: string | null;
+  result: RecordOutcome;
+  /** For duplicates: the outcome the first delivery got ("accepted" or "held"). */
+  original_result?: 'accepted' | 'held';
+  code?: string;
+  message?: string;
+}
+
+interface Candidate {
+  index: number;
+  txnId: string;
+  merchantRef: string;
+  memberId: number;
+  amount: bigint;
+  status: 'settled' | 'refunded';
+  occurredAt: string;
+  originalTxnId: string | null;
+  fingerprint: string;
+  state: 'applied' | 'held';
+}
+
+const fingerprintOf = (r: { merchant_ref: string; amount: bigint; status: string; occurred_at: string; original_txn_id?: string | undefined }) =>
+  crypto
+    .createHash('sha256')
+    .update(JSON.stringify([r.merchant_ref, r.amount.toString(), r.status, new Date(r.occurred_at).toISOString(), r.original_txn_id ?? null]))
+    .digest('hex')
+    .slice(0, 32);
+
+const reject = (index: number, txnId: string | null, code: string, message: string): RecordResult => ({ index, channel_txn_id: txnId, result: 'rejected', code, message });
+
+export function eventOf(t: { id: number; channelId: string; txnId: string; memberId: number; amount: bigint; status: string; occurredAt: string; originalTxnId: string | null }): NewOutboxEvent {
+  return {
+    type: t.status === 'settled' ? 'transaction_settled' : 'transaction_refunded',
+    subject: `channel_transaction:${t.id}`,
+    payload: {
+      transactionId: t.id,
+      channelId: t.channelId,
+      channelTxnId: t.txnId,
+      memberId: t.memberId,
+      amountFen: t.amount.toString(),
+      occurredAt: new Date(t.occurredAt).toISOString(),
+      originalTxnId: t.originalTxnId,
+    },
+  };
+}
+
+/** Validates, stores and emits a batch, all in one transaction. Results are in input order. */
+export async function ingestRecords(db: Db, channelId: string, raw: unknown[]): Promise<RecordResult[]> {
+  const results: (RecordResult | undefined)[] = new Array(raw.length);
+  const valid: { index: number; rec: PushRecord; amount: bigint; fingerprint: string }[] = [];
+  raw.forEach((item, index) => {
+    const parsed = pushRecordSchema.safeParse(item);
+    const txnId = typeof (item as { channel_txn_id?: unknown })?.channel_txn_id === 'string' ? (item as { channel_txn_id: string }).channel_txn_id : null;
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      results[index] = reject(index, txnId, 'VALIDATION_FAILED', `${issue.path.join('.') || 'record'}: ${issue.message}`);
+      return;
+    }
+    const rec = parsed.data;
+    let amount: bigint;
+    try {
+      amount = parseFen(rec.amount_fen, { allowZero: false });
+    } catch (err) {
+      results[index] = reject(index, rec.channel_txn_id, 'VALIDATION_FAILED', `amount_fen: ${(err as Error).message}`);
+      return;
+    }
+    if (rec.status === 'refunded' && !rec.original_txn_id) {
+      results[index] = reject(index, rec.channel_txn_id, 'VALIDATION_FAILED', 'original_txn_id: required for a refund');
+      return;
+    }
+    if (rec.status === 'settled' && rec.original_txn_id) {
+      results[index] = reject(index, rec.channel_txn_id, 'VALIDATION_FAILED', 'original_txn_id: only refunds refer to an original transaction');
+      return;
+    }
+    valid.push({ index, rec, amount, fingerprint: fingerprintOf({ ...rec, amount }) });
+  });
+
+  // The same id twice in one batch: the first counts, an identical second is a duplicate, a different one a conflict.
+  const firstByTxn = new Map<string, (typeof valid)[number]>();
+  const unique: typeof valid = [];
+  for (const v of valid) {
+    const first = firstByTxn.get(v.rec.channel_txn_id);
+    if (!first) {
+      firstByTxn.set(v.rec.channel_txn_id, v);
+      unique.push(v);
+    } else if (first.fingerprint === v.fingerprint) {
+      results[v.index] = { index: v.index, channel_txn_id: v.rec.channel_txn_id, result: 'duplicate' };
+    } else {
+      results[v.index] = { index: v.index, channel_txn_id: v.rec.channel_txn_id, result: 'conflict', code: 'CONFLICT', message: 'the same channel_txn_id appears with different content' };
+    }
+  }
+  if (unique.length === 0) return finish(results);
+
+  return db.transaction(async (tx) => {
+    const refs = [...new Set(unique.map((u) => u.rec.merchant_ref))];
+    const merchantRows = await queryRows<{ merchant_ref: string; member_id: number | string }>(tx, sql`
+      select merchant_ref, member_id from channel_merchants where channel_id = ${channelId} and merchant_ref = any(${sql.param(refs)}::text[])`);
+    const memberOf = new Map(merchantRows.map((r) => [r.merchant_ref, Number(r.member_id)]));
+
+    // Originals of refunds: in this batch, or already stored (locked, so concurrent refunds of one sale queue up).
+    const originalIds = [...new Set(unique.filter((u) => u.rec.status === 'refunded').map((u) => u.rec.original_txn_id!))];
+    const stored = new Map<string, { merchantRef: string; amount: bigint; status: string; refunded: bigint }>();
+    if (originalIds.length > 0) {
+      const rows = await queryRows<{ channel_txn_id: string; merchant_ref: string; amount: unknown; status: string; refunded: unknown }>(tx, sql`
+        select s.channel_txn_id, s.merchant_ref, s.amount, s.status,
+          coalesce((select sum(r.amount) from channel_transactions r where r.channel_id = s.channel_id and r.original_txn_id = s.channel_txn_id), 0) as refunded
+        from channel_transactions s
+        where s.channel_id = ${channelId} and s.channel_txn_id = any(${sql.param(originalIds)}::text[])
+        order by s.id for update`);
+      for (const r of rows) stored.set(r.channel_txn_id, { merchantRef: r.merchant_ref, amount: BigInt(String(r.amount)), status: r.status, refunded: BigInt(String(r.refunded)) });
+    }
+    const batchSales = new Map(unique.filter((u) => u.rec.status === 'settled').map((u) => [u.rec.channel_txn_id, u]));
+
+    const candidates: Candidate[] = [];
+    for (const u of unique) {
+      const memberId = memberOf.get(u.rec.merchant_ref);
+      if (memberId === undefined) {
+        results[u.index] = reject(u.index, u.rec.channel_txn_id, 'UNKNOWN_MERCHANT', `merchant_ref "${u.rec.merchant_ref}" is not bound to a member on this channel`);
+        continue;
+      }
+      let state: 'applied' | 'held' = 'applied';
+      if (u.rec.status === 'refunded') {
+        const orig = stored.get(u.rec.original_txn_id!);
+        const inBatch = batchSales.get(u.rec.original_txn_id!);
+        const sale = orig ?? (inBatch ? { merchantRef: inBatch.rec.merchant_ref, amount: inBatch.amount, status: 'settled', refunded: 0n } : undefined);
+        if (!sale) state = 'held';
+        else {
+          if (sale.status !== 'settled') {
+            results[u.index] = reject(u.index, u.rec.channel_txn_id, 'INVALID_REFUND', 'original_txn_id refers to a refund, not a sale');
+            continue;
+          }
+          if (sale.merchantRef !== u.rec.merchant_ref) {
+            results[u.index] = reject(u.index, u.rec.channel_txn_id, 'INVALID_REFUND', 'the refund and its sale belong to different merchants');
+            continue;
+          }
+          if (sale.refunded + u.amount > sale.amount) {
+            results[u.index] = reject(u.index, u.rec.channel_txn_id, 'INVALID_REFUND', `refunds would exceed the sale (${sale.amount} fen, ${sale.refunded} already refunded)`);
+            continue;
+          }
+          sale.refunded += u.amount;
+          if (orig) stored.set(u.rec.original_txn_id!, sale);
+        }
+      }
+      candidates.push({
+        index: u.index,
+        txnId: u.rec.channel_txn_id,
+        merchantRef: u.rec.merchant_ref,
+        memberId,
+        amount: u.amount,
+        status: u.rec.status,
+        occurredAt: u.rec.occurred_at,
+        originalTxnId: u.rec.original_txn_id ?? null,
+        fingerprint: u.fingerprint,
+        state,
+      });
+    }
+    if (candidates.length === 0) return finish(results);
+
+    const inserted = await queryRows<{ id: number | string; channel_txn_id: string }>(tx, sql`
+      insert into channel_transactions (channel_id, channel_txn_id, merchant_ref, member_id, amount, status, occurred_at, original_txn_id, state, fingerprint)
+      select ${channelId}, t, m, mb, a, s, o, ot, st, f from unnest(
+        ${sql.param(candidates.map((c) => c.txnId))}::text[],
+        ${sql.param(candidates.map((c) => c.merchantRef))}::text[],
+        ${`{${candidates.map((c) => c.memberId).join(',')}}`}::bigint[],
+        ${`{${candidates.map((c) => c.amount).join(',')}}`}::bigint[],
+        ${sql.param(candidates.map((c) => c.status))}::text[],
+        ${sql.param(candidates.map((c) => c.occurredAt))}::timestamptz[],
+        ${sql.param(candidates.map((c) => c.originalTxnId))}::text[],
+        ${sql.param(candidates.map((c) => c.state))}::text[],
+        ${sql.param(candidates.map((c) => c.fingerprint))}::text[]) as u(t, m, mb, a, s, o, ot, st, f)
+      on conflict (channel_id, channel_txn_id) do nothing
+      returning id, channel_txn_id`);
+    const newIds = new Map(inserted.map((r) => [r.channel_txn_id, Number(r.id)]));
+
+    const replays = candidates.filter((c) => !newIds.has(c.txnId));
+    if (replays.length > 0) {
+      const existing = await queryRows<{ channel_txn_id: string; fingerprint: string; state: 'applied' | 'held' }>(tx, sql`
+        select channel_txn_id, fingerprint, state from channel_transactions
+        where channel_id = ${channelId} and channel_txn_id = any(${sql.param(replays.map((r) => r.txnId))}::text[])`);
+      const byId = new Map(existing.map((e) => [e.channel_txn_id, e]));
+      for (const r of replays) {
+        const e = byId.get(r.txnId)!;
+        results[r.index] =
+          e.fingerprint === r.fingerprint
+            ? { index: r.index, channel_txn_id: r.txnId, result: 'duplicate', original_result: e.state === 'held' ? 'held' : 'accepted' }
+            : { index: r.index, channel_txn_id: r.txnId, result: 'conflict', code: 'CONFLICT', message: 'this channel_txn_id was received before with different content' };
+      }
+    }
+
+    const events: NewOutboxEvent[] = [];
+    for (const c of candidates) {
+      const id = newIds.get(c.txnId);
+      if (id === undefined) continue;
+      results[c.index] = { index: c.index, channel_txn_id: c.txnId, result: c.state === 'held' ? 'held' : 'accepted' };
+      if (c.state === 'applied') events.push(eventOf({ ...c, id, channelId }));
+    }
+    // Refunds that were waiting for a sale that has just arrived.
+    const newSales = candidates.filter((c) => c.status === 'settled' && newIds.has(c.txnId)).map((c) => c.txnId);
+    if (newSales.length > 0) events.push(...(await releaseHeldRefunds(tx, channelId, newSales)));
+    await emitEvents(tx, events);
+    return finish(results);
+  });
+}
+
+function finish(results: (RecordResult | undefined)[]): RecordResult[] {
+  return results.map((r, i) => r ?? reject(i, null, 'INTERNAL', 'record was not processed'));
+}
+
+/**
+ * Applies held refunds whose sale is now stored (within the sale's limits)
+ * and returns their events. Run by ingest when sales arrive, and by the
+ * background sweep for refunds and sales that raced in separate requests.
+ */
+export async function releaseHeldRefunds(tx: Db, channelId: string, saleTxnIds?: string[]): Promise<NewOutboxEvent[]> {
+  const rows = await queryRows<{ id: number | string; channel_txn_id: string; member_id: number | string; amount: unknown; occurred_at: string | Date; original_txn_id: string; merchant_ref: string; sale_amount: unknown; sale_merchant: string; sale_status: string; already: unknown }>(tx, sql`
+    select r.id, r.channel_txn_id, r.member_id, r.amount, r.occurred_at, r.original_txn_id, r.merchant_ref,
+      s.amount as sale_amount, s.merchant_ref as sale_merchant, s.status as sale_status,
+      coalesce((select sum(x.amount) from channel_transactions x
+                where x.channel_id = s.channel_id and x.original_txn_id = s.channel_txn_id and x.state = 'applied'), 0) as already
+    from channel_transactions r
+    join channel_transactions s on s.channel_id = r.channel_id and s.channel_txn_id = r.original_txn_id
+    where r.channel_id = ${channelId} and r.state = 'held'
+      ${saleTxnIds ? sql`and r.original_txn_id = any(${sql.param(saleTxnIds)}::text[])` : sql``}
+    order by s.id, r.id
+    for update of r, s`);
+  const events: NewOutboxEvent[] = [];
+  const used = new Map<string, bigint>();
+  for (const r of rows) {
+    const amount = BigInt(String(r.amount));
+    const already = used.get(r.original_txn_id) ?? BigInt(String(r.already));
+    // A held refund that does not fit its sale stays held for staff to look at (it shows in reconciliation).
+    if (r.sale_status !== 'settled' || r.sale_merchant !== r.merchant_ref || already + amount > BigInt(String(r.sale_amount))) continue;
+    used.set(r.original_txn_id, already + amount);
+    await tx.execute(sql`update channel_transactions set state = 'applied' where id = ${r.id}`);
+    events.push(
+      eventOf({ id: Number(r.id), channelId, txnId: r.channel_txn_id, memberId: Number(r.member_id), amount, status: 'refunded', occurredAt: new Date(r.occurred_at).toISOString(), originalTxnId: r.original_txn_id }),
+    );
+  }
+  return events;
+}

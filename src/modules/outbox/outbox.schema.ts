@@ -1,0 +1,32 @@
+import { sql } from 'drizzle-orm';
+import { bigint, customType, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+const xid8 = customType<{ data: string }>({ dataType: () => 'xid8' });
+
+/**
+ * Domain events written in the same transaction as the change that raised
+ * them (transactional outbox). Consumers read them in (xid, id) order and only
+ * below the oldest running transaction, so an event committed late is never
+ * skipped by a consumer cursor.
+ */
+export const outboxEvents = pgTable(
+  'outbox_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    xid: xid8('xid').notNull().default(sql`pg_current_xact_id()`),
+    type: text('type').notNull(),
+    /** What the event is about, e.g. "channel_transaction:42". */
+    subject: text('subject').notNull(),
+    payload: jsonb('payload').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('outbox_events_order_idx').on(t.xid, t.id)],
+);
+
+/** How far each consumer has read. Advanced in the same transaction as the consumer's own writes. */
+export const outboxCursors = pgTable('outbox_cursors', {
+  consumer: text('consumer').primaryKey(),
+  lastXid: xid8('last_xid').notNull().default(sql`'0'::xid8`),
+  lastId: bigint('last_id', { mode: 'number' }).notNull().default(0),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,0 +1,63 @@
+import { sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../../db/client.js';
+
+export interface OutboxEvent<P = unknown> {
+  id: number;
+  type: string;
+  subject: string;
+  payload: P;
+  createdAt: Date;
+}
+
+export interface NewOutboxEvent {
+  type: string;
+  subject: string;
+  payload: unknown;
+}
+
+/** Records events in the caller's transaction: they exist if and only if the change commits. */
+export async function emitEvents(tx: Db, events: NewOutboxEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await tx.execute(sql`
+    insert into outbox_events (type, subject, payload)
+    select * from unnest(
+      ${sql.param(events.map((e) => e.type))}::text[],
+      ${sql.param(events.map((e) => e.subject))}::text[],
+      ${sql.param(events.map((e) => JSON.stringify(e.payload)))}::jsonb[])`);
+}
+
+/**
+ * Hands the next events to a consumer and advances its cursor in the same
+ * transaction as the handler's own writes: if the handler fails, neither its
+ * writes nor the cursor move, so every event takes effect exactly once.
+ * The consumer row is locked, so two instances never process the same batch.
+ */
+export async function consumeEvents<P = unknown>(
+  db: Db,
+  consumer: string,
+  types: string[],
+  handler: (tx: Db, events: OutboxEvent<P>[]) => Promise<void>,
+  limit = 500,
+): Promise<number> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`insert into outbox_cursors (consumer) values (${consumer}) on conflict do nothing`);
+    const [cursor] = await queryRows<{ last_xid: string; last_id: number | string }>(tx, sql`
+      select last_xid::text as last_xid, last_id from outbox_cursors where consumer = ${consumer} for update`);
+    // Below the snapshot's xmin every transaction has ended, so nothing can still appear behind the cursor.
+    const rows = await queryRows<{ id: number | string; xid: string; type: string; subject: string; payload: unknown; created_at: string | Date }>(tx, sql`
+      select id, xid::text as xid, type, subject, payload, created_at from outbox_events
+      where (xid, id) > (${cursor!.last_xid}::xid8, ${cursor!.last_id}::bigint)
+        and xid < pg_snapshot_xmin(pg_current_snapshot())
+        and type = any(${sql.param(types)}::text[])
+      order by xid, id limit ${limit}`);
+    if (rows.length === 0) return 0;
+    await handler(
+      tx,
+      rows.map((r) => ({ id: Number(r.id), type: r.type, subject: r.subject, payload: r.payload as P, createdAt: new Date(r.created_at) })),
+    );
+    const last = rows.at(-1)!;
+    await tx.execute(sql`
+      update outbox_cursors set last_xid = ${last.xid}::xid8, last_id = ${last.id}, updated_at = now() where consumer = ${consumer}`);
+    return rows.length;
+  });
+}
