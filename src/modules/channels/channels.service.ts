@@ -51,6 +51,29 @@ export async function getChannel(db: Db, cipher: FieldCipher, id: string): Promi
   };
 }
 
+/**
+ * Channel settings for the push endpoint, cached per process for a few
+ * seconds: every push needs them, and they change rarely. A change made in
+ * this process takes effect at once; one made elsewhere within the TTL.
+ */
+const caches = new WeakMap<object, Map<string, { at: number; channel: Channel | null }>>();
+const CACHE_TTL_MS = 5_000;
+/** One cache per database handle (tests run several databases in one process). */
+function cacheOf(db: Db) {
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new Map()));
+  return cache;
+}
+
+export async function getChannelCached(db: Db, cipher: FieldCipher, id: string): Promise<Channel | null> {
+  const cache = cacheOf(db);
+  const hit = cache.get(id);
+  if (hit && Date.now() - hit.at < CACHE_TTL_MS) return hit.channel;
+  const channel = await getChannel(db, cipher, id);
+  cache.set(id, { at: Date.now(), channel });
+  return channel;
+}
+
 export async function listChannels(db: Db, cipher: FieldCipher): Promise<Channel[]> {
   const rows = await db.select({ id: channels.id }).from(channels).orderBy(asc(channels.id));
   return (await Promise.all(rows.map((r) => getChannel(db, cipher, r.id)))).filter((c): c is Channel => c !== null);
@@ -76,6 +99,7 @@ export async function createChannel(
       .onConflictDoNothing()
       .returning({ id: channels.id });
     if (!row) throw new AppError('CONFLICT', `Channel "${input.id}" already exists`);
+    cacheOf(db).delete(input.id);
     const created = (await getChannel(tx, cipher, input.id))!;
     // The audit keeps only masked secrets.
     await recordAudit(tx, audit, { action: 'channel.created', targetType: 'channel', targetId: input.id, after: publicChannel(created) });
@@ -107,6 +131,7 @@ export async function updateChannel(
       })
       .where(eq(channels.id, id));
     const after = (await getChannel(tx, cipher, id))!;
+    cacheOf(db).delete(id);
     await recordAudit(tx, audit, { action: 'channel.updated', targetType: 'channel', targetId: id, before: publicChannel(before), after: publicChannel(after) });
     return after;
   });

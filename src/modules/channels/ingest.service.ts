@@ -42,7 +42,6 @@ interface Candidate {
   index: number;
   txnId: string;
   merchantRef: string;
-  memberId: number;
   amount: bigint;
   status: 'settled' | 'refunded';
   occurredAt: string;
@@ -123,115 +122,135 @@ export async function ingestRecords(db: Db, channelId: string, raw: unknown[]): 
   }
   if (unique.length === 0) return finish(results);
 
-  return db.transaction(async (tx) => {
-    const refs = [...new Set(unique.map((u) => u.rec.merchant_ref))];
-    const merchantRows = await queryRows<{ merchant_ref: string; member_id: number | string }>(tx, sql`
-      select merchant_ref, member_id from channel_merchants where channel_id = ${channelId} and merchant_ref = any(${sql.param(refs)}::text[])`);
-    const memberOf = new Map(merchantRows.map((r) => [r.merchant_ref, Number(r.member_id)]));
+  // Sales only (the usual case): one autocommitted statement does it all.
+  // Refunds need their sales locked first, so they take a transaction.
+  const hasRefunds = unique.some((u) => u.rec.status === 'refunded');
+  const outcome = hasRefunds ? await db.transaction((tx) => store(tx, channelId, unique, results, true)) : await store(db, channelId, unique, results, false);
+  if (outcome.heldSales.length > 0) {
+    // Refunds that were waiting for a sale that has just arrived.
+    await db.transaction(async (tx) => emitEvents(tx, await releaseHeldRefunds(tx, channelId, outcome.heldSales)));
+  }
+  return finish(results);
+}
 
-    // Originals of refunds: in this batch, or already stored (locked, so concurrent refunds of one sale queue up).
+type Valid = { index: number; rec: PushRecord; amount: bigint; fingerprint: string };
+
+async function store(db: Db, channelId: string, unique: Valid[], results: (RecordResult | undefined)[], withRefunds: boolean) {
+  const stored = new Map<string, { merchantRef: string; amount: bigint; status: string; refunded: bigint }>();
+  if (withRefunds) {
+    // Originals of refunds already stored, locked so that concurrent refunds of one sale queue up.
     const originalIds = [...new Set(unique.filter((u) => u.rec.status === 'refunded').map((u) => u.rec.original_txn_id!))];
-    const stored = new Map<string, { merchantRef: string; amount: bigint; status: string; refunded: bigint }>();
-    if (originalIds.length > 0) {
-      const rows = await queryRows<{ channel_txn_id: string; merchant_ref: string; amount: unknown; status: string; refunded: unknown }>(tx, sql`
-        select s.channel_txn_id, s.merchant_ref, s.amount, s.status,
-          coalesce((select sum(r.amount) from channel_transactions r where r.channel_id = s.channel_id and r.original_txn_id = s.channel_txn_id), 0) as refunded
-        from channel_transactions s
-        where s.channel_id = ${channelId} and s.channel_txn_id = any(${sql.param(originalIds)}::text[])
-        order by s.id for update`);
-      for (const r of rows) stored.set(r.channel_txn_id, { merchantRef: r.merchant_ref, amount: BigInt(String(r.amount)), status: r.status, refunded: BigInt(String(r.refunded)) });
-    }
-    const batchSales = new Map(unique.filter((u) => u.rec.status === 'settled').map((u) => [u.rec.channel_txn_id, u]));
+    const rows = await queryRows<{ channel_txn_id: string; merchant_ref: string; amount: unknown; status: string; refunded: unknown }>(db, sql`
+      select s.channel_txn_id, s.merchant_ref, s.amount, s.status,
+        coalesce((select sum(r.amount) from channel_transactions r where r.channel_id = s.channel_id and r.original_txn_id = s.channel_txn_id), 0) as refunded
+      from channel_transactions s
+      where s.channel_id = ${channelId} and s.channel_txn_id = any(${sql.param(originalIds)}::text[])
+      order by s.id for update`);
+    for (const r of rows) stored.set(r.channel_txn_id, { merchantRef: r.merchant_ref, amount: BigInt(String(r.amount)), status: r.status, refunded: BigInt(String(r.refunded)) });
+  }
+  const batchSales = new Map(unique.filter((u) => u.rec.status === 'settled').map((u) => [u.rec.channel_txn_id, u]));
 
-    const candidates: Candidate[] = [];
-    for (const u of unique) {
-      const memberId = memberOf.get(u.rec.merchant_ref);
-      if (memberId === undefined) {
-        results[u.index] = reject(u.index, u.rec.channel_txn_id, 'UNKNOWN_MERCHANT', `merchant_ref "${u.rec.merchant_ref}" is not bound to a member on this channel`);
-        continue;
-      }
-      let state: 'applied' | 'held' = 'applied';
-      if (u.rec.status === 'refunded') {
-        const orig = stored.get(u.rec.original_txn_id!);
-        const inBatch = batchSales.get(u.rec.original_txn_id!);
-        const sale = orig ?? (inBatch ? { merchantRef: inBatch.rec.merchant_ref, amount: inBatch.amount, status: 'settled', refunded: 0n } : undefined);
-        if (!sale) state = 'held';
-        else {
-          if (sale.status !== 'settled') {
-            results[u.index] = reject(u.index, u.rec.channel_txn_id, 'INVALID_REFUND', 'original_txn_id refers to a refund, not a sale');
-            continue;
-          }
-          if (sale.merchantRef !== u.rec.merchant_ref) {
-            results[u.index] = reject(u.index, u.rec.channel_txn_id, 'INVALID_REFUND', 'the refund and its sale belong to different merchants');
-            continue;
-          }
-          if (sale.refunded + u.amount > sale.amount) {
-            results[u.index] = reject(u.index, u.rec.channel_txn_id, 'INVALID_REFUND', `refunds would exceed the sale (${sale.amount} fen, ${sale.refunded} already refunded)`);
-            continue;
-          }
-          sale.refunded += u.amount;
-          if (orig) stored.set(u.rec.original_txn_id!, sale);
+  const candidates: Candidate[] = [];
+  for (const u of unique) {
+    let state: 'applied' | 'held' = 'applied';
+    if (u.rec.status === 'refunded') {
+      const orig = stored.get(u.rec.original_txn_id!);
+      const inBatch = batchSales.get(u.rec.original_txn_id!);
+      const sale = orig ?? (inBatch ? { merchantRef: inBatch.rec.merchant_ref, amount: inBatch.amount, status: 'settled', refunded: 0n } : undefined);
+      if (!sale) state = 'held';
+      else {
+        const problem =
+          sale.status !== 'settled'
+            ? 'original_txn_id refers to a refund, not a sale'
+            : sale.merchantRef !== u.rec.merchant_ref
+              ? 'the refund and its sale belong to different merchants'
+              : sale.refunded + u.amount > sale.amount
+                ? `refunds would exceed the sale (${sale.amount} fen, ${sale.refunded} already refunded)`
+                : null;
+        if (problem) {
+          results[u.index] = reject(u.index, u.rec.channel_txn_id, 'INVALID_REFUND', problem);
+          continue;
         }
+        sale.refunded += u.amount;
+        if (orig) stored.set(u.rec.original_txn_id!, sale);
       }
-      candidates.push({
-        index: u.index,
-        txnId: u.rec.channel_txn_id,
-        merchantRef: u.rec.merchant_ref,
-        memberId,
-        amount: u.amount,
-        status: u.rec.status,
-        occurredAt: u.rec.occurred_at,
-        originalTxnId: u.rec.original_txn_id ?? null,
-        fingerprint: u.fingerprint,
-        state,
-      });
     }
-    if (candidates.length === 0) return finish(results);
+    candidates.push({
+      index: u.index,
+      txnId: u.rec.channel_txn_id,
+      merchantRef: u.rec.merchant_ref,
+      amount: u.amount,
+      status: u.rec.status,
+      occurredAt: u.rec.occurred_at,
+      originalTxnId: u.rec.original_txn_id ?? null,
+      fingerprint: u.fingerprint,
+      state,
+    });
+  }
+  if (candidates.length === 0) return { heldSales: [] as string[] };
 
-    const inserted = await queryRows<{ id: number | string; channel_txn_id: string }>(tx, sql`
-      insert into channel_transactions (channel_id, channel_txn_id, merchant_ref, member_id, amount, status, occurred_at, original_txn_id, state, fingerprint)
-      select ${channelId}, t, m, mb, a, s, o, ot, st, f from unnest(
+  // One statement: resolve merchants, store, and write the outbox events of
+  // what was stored. Records of unknown merchants and replays insert nothing.
+  const [row] = await queryRows<{ inserted: [string, number | string, string][] | null; unknown: string[] | null; held_sales: string[] | null }>(db, sql`
+    with u as (
+      select * from unnest(
         ${sql.param(candidates.map((c) => c.txnId))}::text[],
         ${sql.param(candidates.map((c) => c.merchantRef))}::text[],
-        ${`{${candidates.map((c) => c.memberId).join(',')}}`}::bigint[],
         ${`{${candidates.map((c) => c.amount).join(',')}}`}::bigint[],
         ${sql.param(candidates.map((c) => c.status))}::text[],
         ${sql.param(candidates.map((c) => c.occurredAt))}::timestamptz[],
         ${sql.param(candidates.map((c) => c.originalTxnId))}::text[],
         ${sql.param(candidates.map((c) => c.state))}::text[],
-        ${sql.param(candidates.map((c) => c.fingerprint))}::text[]) as u(t, m, mb, a, s, o, ot, st, f)
+        ${sql.param(candidates.map((c) => c.fingerprint))}::text[]) with ordinality as u(t, m, a, s, o, ot, st, f, ord)),
+    mm as (
+      select u.*, cm.member_id from u join channel_merchants cm on cm.channel_id = ${channelId} and cm.merchant_ref = u.m),
+    ins as (
+      insert into channel_transactions (channel_id, channel_txn_id, merchant_ref, member_id, amount, status, occurred_at, original_txn_id, state, fingerprint)
+      select ${channelId}, t, m, member_id, a, s, o, ot, st, f from mm order by ord
       on conflict (channel_id, channel_txn_id) do nothing
-      returning id, channel_txn_id`);
-    const newIds = new Map(inserted.map((r) => [r.channel_txn_id, Number(r.id)]));
+      returning id, channel_txn_id, member_id, amount, status, occurred_at, original_txn_id, state),
+    ev as (
+      insert into outbox_events (type, subject, payload)
+      select case when status = 'settled' then 'transaction_settled' else 'transaction_refunded' end,
+        'channel_transaction:' || id,
+        jsonb_build_object('transactionId', id, 'channelId', ${channelId}::text, 'channelTxnId', channel_txn_id, 'memberId', member_id,
+          'amountFen', amount::text, 'occurredAt', to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+          'originalTxnId', original_txn_id)
+      from ins where state = 'applied' order by id
+      returning 1),
+    held as (
+      select distinct r.original_txn_id from channel_transactions r
+      where r.channel_id = ${channelId} and r.state = 'held'
+        and r.original_txn_id in (select channel_txn_id from ins where status = 'settled'))
+    select (select json_agg(json_build_array(channel_txn_id, id, state)) from ins) as inserted,
+      (select json_agg(distinct m) from u where not exists (select 1 from mm where mm.t = u.t)) as unknown,
+      (select count(*) from ev) as events,
+      (select json_agg(original_txn_id) from held) as held_sales`);
 
-    const replays = candidates.filter((c) => !newIds.has(c.txnId));
-    if (replays.length > 0) {
-      const existing = await queryRows<{ channel_txn_id: string; fingerprint: string; state: 'applied' | 'held' }>(tx, sql`
-        select channel_txn_id, fingerprint, state from channel_transactions
-        where channel_id = ${channelId} and channel_txn_id = any(${sql.param(replays.map((r) => r.txnId))}::text[])`);
-      const byId = new Map(existing.map((e) => [e.channel_txn_id, e]));
-      for (const r of replays) {
-        const e = byId.get(r.txnId)!;
-        results[r.index] =
-          e.fingerprint === r.fingerprint
-            ? { index: r.index, channel_txn_id: r.txnId, result: 'duplicate', original_result: e.state === 'held' ? 'held' : 'accepted' }
-            : { index: r.index, channel_txn_id: r.txnId, result: 'conflict', code: 'CONFLICT', message: 'this channel_txn_id was received before with different content' };
-      }
+  const unknown = new Set(row!.unknown ?? []);
+  const inserted = new Map((row!.inserted ?? []).map(([txnId, , state]) => [txnId, state]));
+  const replays: Candidate[] = [];
+  for (const c of candidates) {
+    if (unknown.has(c.merchantRef)) {
+      results[c.index] = reject(c.index, c.txnId, 'UNKNOWN_MERCHANT', `merchant_ref "${c.merchantRef}" is not bound to a member on this channel`);
+    } else if (inserted.has(c.txnId)) {
+      results[c.index] = { index: c.index, channel_txn_id: c.txnId, result: inserted.get(c.txnId) === 'held' ? 'held' : 'accepted' };
+    } else replays.push(c);
+  }
+  if (replays.length > 0) {
+    const existing = await queryRows<{ channel_txn_id: string; fingerprint: string; state: 'applied' | 'held' }>(db, sql`
+      select channel_txn_id, fingerprint, state from channel_transactions
+      where channel_id = ${channelId} and channel_txn_id = any(${sql.param(replays.map((r) => r.txnId))}::text[])`);
+    const byId = new Map(existing.map((e) => [e.channel_txn_id, e]));
+    for (const r of replays) {
+      const e = byId.get(r.txnId)!;
+      results[r.index] =
+        e.fingerprint === r.fingerprint
+          ? { index: r.index, channel_txn_id: r.txnId, result: 'duplicate', original_result: e.state === 'held' ? 'held' : 'accepted' }
+          : { index: r.index, channel_txn_id: r.txnId, result: 'conflict', code: 'CONFLICT', message: 'this channel_txn_id was received before with different content' };
     }
-
-    const events: NewOutboxEvent[] = [];
-    for (const c of candidates) {
-      const id = newIds.get(c.txnId);
-      if (id === undefined) continue;
-      results[c.index] = { index: c.index, channel_txn_id: c.txnId, result: c.state === 'held' ? 'held' : 'accepted' };
-      if (c.state === 'applied') events.push(eventOf({ ...c, id, channelId }));
-    }
-    // Refunds that were waiting for a sale that has just arrived.
-    const newSales = candidates.filter((c) => c.status === 'settled' && newIds.has(c.txnId)).map((c) => c.txnId);
-    if (newSales.length > 0) events.push(...(await releaseHeldRefunds(tx, channelId, newSales)));
-    await emitEvents(tx, events);
-    return finish(results);
-  });
+  }
+  return { heldSales: row!.held_sales ?? [] };
 }
 
 function finish(results: (RecordResult | undefined)[]): RecordResult[] {
