@@ -4,7 +4,7 @@
  * beside the pg-floor measured in the same run: single-record pushes from many
  * concurrent clients, and 1,000-record batches.
  *
- * Usage: npm run bench:ingest [-- --seconds 15 --clients 16]
+ * Usage: npm run bench:ingest [-- --seconds 15 --clients 24]
  * Env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), FLOOR_JSON to skip the floor.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -19,7 +19,7 @@ import { createFieldCipher } from '../src/lib/crypto.js';
 import { signPush } from '../src/modules/channels/push-signature.js';
 import { pgFloor } from './floor.js';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '15' }, clients: { type: 'string', default: '16' }, merchants: { type: 'string', default: '10000' } } });
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '15' }, clients: { type: 'string', default: '24' }, merchants: { type: 'string', default: '10000' } } });
 const seconds = Number(values.seconds);
 const clients = Number(values.clients);
 const merchantCount = Number(values.merchants);

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { type Db, queryRows } from '../../db/client.js';
+import { type Db, queryRows, queryRowsPrepared } from '../../db/client.js';
 import { parseFen } from '../../lib/money.js';
 import { emitEvents, type NewOutboxEvent } from '../outbox/outbox.service.js';
 
@@ -191,7 +191,11 @@ async function store(db: Db, channelId: string, unique: Valid[], results: (Recor
 
   // One statement: resolve merchants, store, and write the outbox events of
   // what was stored. Records of unknown merchants and replays insert nothing.
-  const [row] = await queryRows<{ inserted: [string, number | string, string][] | null; unknown: string[] | null; held_sales: string[] | null }>(db, sql`
+  const [row] = await (withRefunds ? queryRows : <T>(d: Db, q: SQL) => queryRowsPrepared<T>(d, 'ingest_store_v1', q))<{
+    inserted: [string, number | string, string][] | null;
+    unknown: string[] | null;
+    held_sales: string[] | null;
+  }>(db, sql`
     with u as (
       select * from unnest(
         ${sql.param(candidates.map((c) => c.txnId))}::text[],
