@@ -11,4 +11,6 @@ export interface AppContext {
   hasher: PasswordHasher;
   sms: SmsSender;
   cipher: FieldCipher;
+  /** Signs and checks the sandbox channel's callbacks; derived from the data key. Null when the sandbox is off. */
+  sandboxSecret: string | null;
 }

@@ -16,6 +16,8 @@ import { createLogSmsSender, type SmsSender } from './modules/auth/sms.js';
 import { channelRoutes } from './modules/channels/channels.routes.js';
 import { ingestRoutes } from './modules/channels/ingest.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { paymentRoutes } from './modules/payments/payments.routes.js';
+import { sandboxRoutes } from './modules/payments/sandbox.routes.js';
 import { ledgerRoutes } from './modules/ledger/ledger.routes.js';
 import { walletRoutes } from './modules/wallets/wallets.routes.js';
 import { withdrawalRoutes } from './modules/withdrawals/withdrawals.routes.js';
@@ -82,12 +84,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
+  const dataKey = resolveDataKey(config.DATA_ENCRYPTION_KEY, config.dataDir, config.NODE_ENV === 'production');
+  const sandboxOn = config.SANDBOX_PAYMENTS ?? config.NODE_ENV !== 'production';
   const ctx: AppContext = {
     config,
     db: database.db,
     hasher: deps.hasher ?? createPasswordHasher({ memoryKib: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST }),
     sms: deps.sms ?? createLogSmsSender(app.log),
-    cipher: createFieldCipher(resolveDataKey(config.DATA_ENCRYPTION_KEY, config.dataDir, config.NODE_ENV === 'production')),
+    cipher: createFieldCipher(dataKey),
+    sandboxSecret: sandboxOn ? crypto.createHmac('sha256', dataKey).update('sandbox-channel').digest('hex') : null,
   };
   healthRoutes(app, database);
   memberRoutes(app, ctx);
@@ -98,6 +103,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   ledgerRoutes(app, ctx);
   channelRoutes(app, ctx);
   ingestRoutes(app, ctx);
+  paymentRoutes(app, ctx);
+  sandboxRoutes(app, ctx);
 
   const built = app as unknown as App;
   built.routeRegistry = routeRegistry;

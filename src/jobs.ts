@@ -1,6 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from './db/client.js';
 import { releaseDue } from './modules/wallets/wallets.service.js';
+import { expireOrders } from './modules/payments/payments.service.js';
+import { sweepHeldRefunds } from './modules/channels/ingest.service.js';
 import { readSettings } from './modules/settings/settings.service.js';
 import { createSandboxPayoutChannel } from './modules/withdrawals/payout-channels.js';
 import { withdrawalSettingsDef } from './modules/withdrawals/withdrawal-settings.js';
@@ -16,6 +18,8 @@ export function startBackgroundJobs(db: Db, log: FastifyBaseLogger, intervalMs =
   const jobs: { name: string; run: () => Promise<unknown> }[] = [
     { name: 'release-frozen', run: () => releaseDue(db) },
     { name: 'sandbox-payouts', run: () => processApiPayouts(db, sandbox) },
+    { name: 'expire-payment-orders', run: () => expireOrders(db) },
+    { name: 'held-refunds', run: () => sweepHeldRefunds(db) },
   ];
   let running: Promise<void> | null = null;
   const tick = () => {

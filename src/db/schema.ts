@@ -8,3 +8,4 @@ export * from '../modules/settings/settings.schema.js';
 export * from '../modules/withdrawals/withdrawals.schema.js';
 export * from '../modules/outbox/outbox.schema.js';
 export * from '../modules/channels/channels.schema.js';
+export * from '../modules/payments/payments.schema.js';

@@ -293,3 +293,20 @@ export async function releaseHeldRefunds(tx: Db, channelId: string, saleTxnIds?:
   }
   return events;
 }
+
+/**
+ * Background sweep: a refund and its sale that arrived in two concurrent
+ * requests may each have missed the other; this applies such refunds.
+ */
+export async function sweepHeldRefunds(db: Db): Promise<number> {
+  const channels = await queryRows<{ channel_id: string }>(db, sql`select distinct channel_id from channel_transactions where state = 'held'`);
+  let applied = 0;
+  for (const { channel_id } of channels) {
+    applied += await db.transaction(async (tx) => {
+      const events = await releaseHeldRefunds(tx, channel_id);
+      await emitEvents(tx, events);
+      return events.length;
+    });
+  }
+  return applied;
+}

@@ -24,6 +24,7 @@ export type EntryKind =
   | 'withdrawal_reject'
   | 'withdrawal_paid'
   | 'withdrawal_failed'
+  | 'payment'
   | 'adjustment';
 
 export interface PostingInput {

@@ -1,0 +1,104 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../app-context.js';
+import { AppError } from '../../lib/errors.js';
+import { cursorParam, pageLimit } from '../../lib/http/schemas.js';
+import { fenOut } from '../../lib/money.js';
+import { access, requireMember } from '../auth/access.js';
+import { type PaymentOrder, paymentPurposes } from './payments.schema.js';
+import { createOrder, getOrder, listAnomalies, listOrders } from './payments.service.js';
+
+const orderOut = z.object({
+  orderNo: z.string(),
+  memberId: z.number(),
+  purpose: z.enum(paymentPurposes),
+  purposeRef: z.string().nullable(),
+  amountFen: fenOut,
+  channel: z.string(),
+  simulated: z.boolean().describe('true for the sandbox channel: no real money moves'),
+  status: z.string(),
+  expiresAt: z.string(),
+  paidAt: z.string().nullable(),
+  checkoutUrl: z.string().nullable().describe('where the member pays (sandbox); real channels answer with prepay parameters instead'),
+  createdAt: z.string(),
+});
+
+const toOut = (o: PaymentOrder) => ({
+  orderNo: o.orderNo,
+  memberId: o.memberId,
+  purpose: o.purpose,
+  purposeRef: o.purposeRef,
+  amountFen: o.amount.toString(),
+  channel: o.channelId,
+  simulated: o.channelId === 'sandbox',
+  status: o.status,
+  expiresAt: o.expiresAt.toISOString(),
+  paidAt: o.paidAt?.toISOString() ?? null,
+  checkoutUrl: o.channelId === 'sandbox' && o.status === 'pending' ? `/sandbox/checkout/${o.orderNo}` : null,
+  createdAt: o.createdAt.toISOString(),
+});
+
+export function paymentRoutes(appBase: FastifyInstance, ctx: AppContext) {
+  const app = appBase.withTypeProvider<ZodTypeProvider>();
+  const tags = ['member: payments'];
+
+  app.post('/api/member/payments', {
+    config: { access: access.member },
+    schema: {
+      tags,
+      summary: 'Create a payment order (entry fee, level purchase)',
+      body: z.object({ purpose: z.enum(paymentPurposes), purposeRef: z.string().max(64).optional(), channel: z.enum(['sandbox']).default('sandbox') }),
+      response: { 201: orderOut },
+    },
+  }, async (req, reply) => {
+    if (req.body.channel === 'sandbox' && !ctx.sandboxSecret) throw new AppError('BAD_REQUEST', 'The sandbox channel is switched off');
+    const order = await createOrder(ctx.db, { memberId: requireMember(req).memberId, purpose: req.body.purpose, purposeRef: req.body.purposeRef ?? null, channelId: req.body.channel });
+    return reply.code(201).send(toOut(order));
+  });
+
+  app.get('/api/member/payments', {
+    config: { access: access.member },
+    schema: { tags, summary: 'My payment orders', querystring: z.object({ cursor: cursorParam, limit: pageLimit }), response: { 200: z.object({ items: z.array(orderOut), nextCursor: z.string().nullable() }) } },
+  }, async (req) => {
+    const page = await listOrders(ctx.db, { memberId: requireMember(req).memberId, before: req.query.cursor, limit: req.query.limit });
+    return { items: page.items.map(toOut), nextCursor: page.nextCursor };
+  });
+
+  app.get('/api/member/payments/:orderNo', {
+    config: { access: access.member },
+    schema: { tags, summary: 'One of my payment orders', params: z.object({ orderNo: z.string().max(64) }), response: { 200: orderOut } },
+  }, async (req) => toOut(await getOrder(ctx.db, req.params.orderNo, requireMember(req).memberId)));
+
+  const adminTags = ['admin: payments'];
+  app.get('/api/admin/payments', {
+    config: { access: access.staff('owner', 'finance', 'viewer') },
+    schema: { tags: adminTags, summary: 'Payment orders', querystring: z.object({ cursor: cursorParam, limit: pageLimit }), response: { 200: z.object({ items: z.array(orderOut), nextCursor: z.string().nullable() }) } },
+  }, async (req) => {
+    const page = await listOrders(ctx.db, { before: req.query.cursor, limit: req.query.limit });
+    return { items: page.items.map(toOut), nextCursor: page.nextCursor };
+  });
+
+  app.get('/api/admin/payments/anomalies', {
+    config: { access: access.staff('owner', 'finance') },
+    schema: {
+      tags: adminTags,
+      summary: 'Confirmations that were recorded but not applied (unknown or expired order, double payment, wrong amount)',
+      response: {
+        200: z.object({
+          items: z.array(z.object({ id: z.number(), channelId: z.string(), orderNo: z.string(), channelTradeNo: z.string().nullable(), amountFen: fenOut.nullable(), outcome: z.string(), receivedAt: z.string() })),
+        }),
+      },
+    },
+  }, async () => ({
+    items: (await listAnomalies(ctx.db)).map((n) => ({
+      id: n.id,
+      channelId: n.channelId,
+      orderNo: n.orderNo,
+      channelTradeNo: n.channelTradeNo,
+      amountFen: n.amount?.toString() ?? null,
+      outcome: n.outcome,
+      receivedAt: n.receivedAt.toISOString(),
+    })),
+  }));
+}
