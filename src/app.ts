@@ -18,6 +18,7 @@ import { ingestRoutes } from './modules/channels/ingest.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { paymentRoutes } from './modules/payments/payments.routes.js';
 import { sandboxRoutes } from './modules/payments/sandbox.routes.js';
+import { reconciliationRoutes } from './modules/reconciliation/reconciliation.routes.js';
 import { ledgerRoutes } from './modules/ledger/ledger.routes.js';
 import { walletRoutes } from './modules/wallets/wallets.routes.js';
 import { withdrawalRoutes } from './modules/withdrawals/withdrawals.routes.js';
@@ -105,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   ingestRoutes(app, ctx);
   paymentRoutes(app, ctx);
   sandboxRoutes(app, ctx);
+  reconciliationRoutes(app, ctx);
 
   const built = app as unknown as App;
   built.routeRegistry = routeRegistry;

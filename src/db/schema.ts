@@ -9,3 +9,4 @@ export * from '../modules/withdrawals/withdrawals.schema.js';
 export * from '../modules/outbox/outbox.schema.js';
 export * from '../modules/channels/channels.schema.js';
 export * from '../modules/payments/payments.schema.js';
+export * from '../modules/reconciliation/reconciliation.schema.js';
