@@ -17,6 +17,7 @@ import { channelRoutes } from './modules/channels/channels.routes.js';
 import { ingestRoutes } from './modules/channels/ingest.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { paymentRoutes } from './modules/payments/payments.routes.js';
+import { notifyRoutes } from './modules/payments/notify.routes.js';
 import { sandboxRoutes } from './modules/payments/sandbox.routes.js';
 import { reconciliationRoutes } from './modules/reconciliation/reconciliation.routes.js';
 import { ledgerRoutes } from './modules/ledger/ledger.routes.js';
@@ -106,6 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   ingestRoutes(app, ctx);
   paymentRoutes(app, ctx);
   sandboxRoutes(app, ctx);
+  notifyRoutes(app, ctx);
   reconciliationRoutes(app, ctx);
 
   const built = app as unknown as App;

@@ -57,6 +57,8 @@ export const configSchema = z.object({
     .string()
     .refine((v) => /^[A-Za-z0-9+/]{43}=$/.test(v), { message: 'expected base64 of 32 bytes (openssl rand -base64 32)' })
     .optional(),
+  /** Where channels reach this server (payment notify URLs), e.g. https://pay.example.com. */
+  PUBLIC_BASE_URL: z.url({ message: 'expected an http(s) URL' }).optional(),
   /** The simulated payment channel (模拟支付) for development and demos. Unset: on except in production. */
   SANDBOX_PAYMENTS: bool.optional(),
   /** Days, months and limits follow this time zone. */

@@ -12,8 +12,35 @@ export const channelSecretsSchema = z
   .object({
     /** Transaction push: the HMAC secrets currently accepted (two during a rotation). */
     pushSecrets: z.array(z.string().min(16).max(200)).min(1).max(2).optional(),
+    /** WeChat Pay: the APIv3 key (32 characters) that encrypts notification resources. */
+    apiV3Key: z.string().length(32).optional(),
+    /** WeChat Pay: the merchant's API private key, to sign requests and the client's pay parameters. */
+    merchantPrivateKeyPem: z.string().min(100).max(10_000).optional(),
+    /** Alipay: the application private key (应用私钥), to sign requests. */
+    appPrivateKeyPem: z.string().min(100).max(10_000).optional(),
   })
   .strict();
+
+/** Non-secret settings each payment channel kind needs, checked when saved. */
+export const channelConfigSchemas = {
+  push: z.object({}).passthrough(),
+  sandbox: z.object({}).passthrough(),
+  wechatpay: z.object({
+    mchid: z.string().regex(/^\d{6,32}$/),
+    appid: z.string().min(4).max(64),
+    /** Merchant API certificate serial, sent with our requests. */
+    merchantSerial: z.string().min(4).max(100).optional(),
+    /** WeChat Pay platform certificates or public keys (PUB_KEY_ID_…), by serial. */
+    platformKeys: z.array(z.object({ serial: z.string().min(4).max(100), publicKeyPem: z.string().optional(), certificatePem: z.string().optional() })).min(1),
+    apiBase: z.url().optional(),
+  }),
+  alipay: z.object({
+    appId: z.string().min(4).max(64),
+    sellerId: z.string().min(4).max(64),
+    alipayPublicKeyPem: z.string().min(100),
+    gateway: z.url().optional(),
+  }),
+} as const;
 export type ChannelSecrets = z.infer<typeof channelSecretsSchema>;
 
 export interface Channel {
@@ -79,9 +106,15 @@ export async function listChannels(db: Db, cipher: FieldCipher): Promise<Channel
   return (await Promise.all(rows.map((r) => getChannel(db, cipher, r.id)))).filter((c): c is Channel => c !== null);
 }
 
-function checkSecretsFor(kind: ChannelKind, secrets: ChannelSecrets) {
-  if (kind === 'push' && !secrets.pushSecrets?.length) {
-    throw new AppError('VALIDATION_FAILED', 'A push channel needs at least one push secret', [{ field: 'body.secrets.pushSecrets', message: 'required' }]);
+function checkSecretsFor(kind: ChannelKind, secrets: ChannelSecrets, config: Record<string, unknown>) {
+  const required: Partial<Record<ChannelKind, (keyof ChannelSecrets)[]>> = { push: ['pushSecrets'], wechatpay: ['apiV3Key'], alipay: [] };
+  const missing = (required[kind] ?? []).filter((k) => !secrets[k] || (Array.isArray(secrets[k]) && secrets[k].length === 0));
+  if (missing.length > 0) {
+    throw new AppError('VALIDATION_FAILED', `A ${kind} channel needs ${missing.join(', ')}`, missing.map((k) => ({ field: `body.secrets.${k}`, message: 'required' })));
+  }
+  const parsed = channelConfigSchemas[kind].safeParse(config);
+  if (!parsed.success) {
+    throw new AppError('VALIDATION_FAILED', `The ${kind} channel settings are not valid`, parsed.error.issues.map((i) => ({ field: ['body', 'config', ...i.path.map(String)].join('.'), message: i.message })));
   }
 }
 
@@ -91,7 +124,7 @@ export async function createChannel(
   audit: AuditContext,
   input: { id: string; kind: ChannelKind; name: string; enabled: boolean; config: Record<string, unknown>; secrets: ChannelSecrets },
 ): Promise<Channel> {
-  checkSecretsFor(input.kind, input.secrets);
+  checkSecretsFor(input.kind, input.secrets, input.config);
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(channels)
@@ -119,7 +152,7 @@ export async function updateChannel(
     const before = await getChannel(tx, cipher, id);
     if (!before) throw notFound('Channel');
     const secrets = patch.secrets ? { ...before.secrets, ...patch.secrets } : before.secrets;
-    checkSecretsFor(before.kind, secrets);
+    checkSecretsFor(before.kind, secrets, patch.config ?? before.config);
     await tx
       .update(channels)
       .set({

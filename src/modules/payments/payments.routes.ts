@@ -6,6 +6,8 @@ import { AppError } from '../../lib/errors.js';
 import { cursorParam, pageLimit } from '../../lib/http/schemas.js';
 import { fenOut } from '../../lib/money.js';
 import { access, requireMember } from '../auth/access.js';
+import { getChannelCached } from '../channels/channels.service.js';
+import { paymentAdapters } from './adapters.js';
 import { type PaymentOrder, paymentPurposes } from './payments.schema.js';
 import { createOrder, getOrder, listAnomalies, listOrders } from './payments.service.js';
 
@@ -48,13 +50,28 @@ export function paymentRoutes(appBase: FastifyInstance, ctx: AppContext) {
     schema: {
       tags,
       summary: 'Create a payment order (entry fee, level purchase)',
-      body: z.object({ purpose: z.enum(paymentPurposes), purposeRef: z.string().max(64).optional(), channel: z.enum(['sandbox']).default('sandbox') }),
-      response: { 201: orderOut },
+      body: z.object({
+        purpose: z.enum(paymentPurposes),
+        purposeRef: z.string().max(64).optional(),
+        channel: z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/).default('sandbox').describe('"sandbox", or the id of a WeChat Pay / Alipay channel'),
+      }),
+      response: { 201: orderOut.extend({ pay: z.record(z.string(), z.unknown()).describe('what the client needs: checkoutUrl (sandbox), h5Url (WeChat Pay), payUrl (Alipay)') }) },
     },
   }, async (req, reply) => {
-    if (req.body.channel === 'sandbox' && !ctx.sandboxSecret) throw new AppError('BAD_REQUEST', 'The sandbox channel is switched off');
-    const order = await createOrder(ctx.db, { memberId: requireMember(req).memberId, purpose: req.body.purpose, purposeRef: req.body.purposeRef ?? null, channelId: req.body.channel });
-    return reply.code(201).send(toOut(order));
+    const memberId = requireMember(req).memberId;
+    if (req.body.channel === 'sandbox') {
+      if (!ctx.sandboxSecret) throw new AppError('BAD_REQUEST', 'The sandbox channel is switched off');
+      const order = await createOrder(ctx.db, { memberId, purpose: req.body.purpose, purposeRef: req.body.purposeRef ?? null, channelId: 'sandbox' });
+      return reply.code(201).send({ ...toOut(order), pay: { checkoutUrl: `/sandbox/checkout/${order.orderNo}` } });
+    }
+    const channel = await getChannelCached(ctx.db, ctx.cipher, req.body.channel);
+    const adapter = channel?.enabled ? paymentAdapters[channel.kind] : undefined;
+    if (!channel || !adapter) throw new AppError('BAD_REQUEST', `"${req.body.channel}" is not a payment channel`);
+    if (!ctx.config.PUBLIC_BASE_URL) throw new AppError('BAD_REQUEST', 'Real payment channels need PUBLIC_BASE_URL configured (their notify URL)');
+    const order = await createOrder(ctx.db, { memberId, purpose: req.body.purpose, purposeRef: req.body.purposeRef ?? null, channelId: channel.id });
+    // The channel call happens after the order is stored and outside any transaction.
+    const pay = await adapter.checkout(channel, order, { notifyUrl: new URL(`/api/payments/notify/${channel.id}`, ctx.config.PUBLIC_BASE_URL).toString(), clientIp: req.ip });
+    return reply.code(201).send({ ...toOut(order), pay });
   });
 
   app.get('/api/member/payments', {
