@@ -24,6 +24,18 @@ let member: { token: string; memberId: number };
 let fakeWechat: http.Server;
 let fakeWechatUrl = '';
 const fakeWechatCalls: { authorization: string; body: string }[] = [];
+/** What the fake channels report as paid, by order number (fen). */
+const paidAtChannel = new Map<string, bigint>();
+let fakeAlipay: http.Server;
+let fakeAlipayUrl = '';
+
+/** WeChat signs its answers like its notifications. */
+function wechatSignedHeaders(body: string) {
+  const ts = String(Math.floor(Date.now() / 1000));
+  const nonce = crypto.randomBytes(8).toString('hex');
+  const signature = crypto.sign('sha256', Buffer.from(`${ts}\n${nonce}\n${body}\n`), wxPlatform.privateKey).toString('base64');
+  return { 'wechatpay-timestamp': ts, 'wechatpay-nonce': nonce, 'wechatpay-signature': signature, 'wechatpay-serial': PUB_KEY_ID };
+}
 
 beforeAll(async () => {
   // WeChat Pay's order API, as far as this test needs it: checks our request signature, answers an h5_url.
@@ -36,12 +48,44 @@ beforeAll(async () => {
       const message = `${req.method}\n${req.url}\n${field('timestamp')}\n${field('nonce_str')}\n${body}\n`;
       const ok = crypto.verify('sha256', Buffer.from(message), wxMerchant.publicKey, Buffer.from(field('signature'), 'base64'));
       fakeWechatCalls.push({ authorization: auth, body });
+      if (req.method === 'GET' && ok) {
+        const orderNo = decodeURIComponent(/out-trade-no\/([^?]+)/.exec(req.url ?? '')?.[1] ?? '');
+        const amount = paidAtChannel.get(orderNo);
+        const answer = JSON.stringify(amount === undefined ? { code: 'ORDER_NOT_EXIST', message: '订单不存在' } : { trade_state: 'SUCCESS', transaction_id: `4200Q${orderNo.slice(-6)}`, amount: { total: Number(amount), currency: 'CNY' }, success_time: new Date().toISOString() });
+        res.writeHead(amount === undefined ? 404 : 200, { 'content-type': 'application/json', ...wechatSignedHeaders(answer) });
+        res.end(answer);
+        return;
+      }
       res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
       res.end(JSON.stringify(ok ? { h5_url: 'https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx1&package=1' } : { code: 'SIGN_ERROR', message: 'bad signature' }));
     });
   });
   await new Promise<void>((r) => fakeWechat.listen(0, '127.0.0.1', r));
   fakeWechatUrl = `http://127.0.0.1:${(fakeWechat.address() as { port: number }).port}`;
+
+  // Alipay's gateway for alipay.trade.query: checks our signature, answers signed.
+  fakeAlipay = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const params = Object.fromEntries(new URLSearchParams(body));
+      const { sign, ...rest } = params;
+      const content = Object.keys(rest).sort().map((k) => `${k}=${rest[k]}`).join('&');
+      const ok = crypto.verify('sha256', Buffer.from(content), aliApp.publicKey, Buffer.from(sign ?? '', 'base64'));
+      const orderNo = ok ? (JSON.parse(params.biz_content ?? '{}') as { out_trade_no?: string }).out_trade_no ?? '' : '';
+      const amount = paidAtChannel.get(orderNo);
+      const inner = JSON.stringify(
+        !ok ? { code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.invalid-signature' }
+          : amount === undefined ? { code: '40004', msg: 'Business Failed', sub_code: 'ACQ.TRADE_NOT_EXIST' }
+          : { code: '10000', msg: 'Success', trade_no: `2024Q${orderNo.slice(-6)}`, out_trade_no: orderNo, trade_status: 'TRADE_SUCCESS', total_amount: `${amount / 100n}.${String(amount % 100n).padStart(2, '0')}`, send_pay_date: '2026-11-22 10:00:00' },
+      );
+      const signature = crypto.sign('sha256', Buffer.from(inner), aliPlatform.privateKey).toString('base64');
+      res.writeHead(200, { 'content-type': 'application/json;charset=utf-8' });
+      res.end(`{"alipay_trade_query_response":${inner},"sign":"${signature}"}`);
+    });
+  });
+  await new Promise<void>((r) => fakeAlipay.listen(0, '127.0.0.1', r));
+  fakeAlipayUrl = `http://127.0.0.1:${(fakeAlipay.address() as { port: number }).port}/gateway.do`;
 
   ctx = await createTestContext({ PUBLIC_BASE_URL: 'https://pay.example.com' });
   const owner = await ctx.staffToken(['owner']);
@@ -67,7 +111,7 @@ beforeAll(async () => {
       id: 'ali',
       kind: 'alipay',
       name: '支付宝',
-      config: { appId: '2014072300007148', sellerId: '2088101106499364', alipayPublicKeyPem: pem(aliPlatform.publicKey) },
+      config: { appId: '2014072300007148', sellerId: '2088101106499364', alipayPublicKeyPem: pem(aliPlatform.publicKey), gateway: fakeAlipayUrl },
       secrets: { appPrivateKeyPem: pem(aliApp.privateKey) },
     },
   });
@@ -77,6 +121,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await ctx.close();
   await new Promise((r) => fakeWechat.close(r));
+  await new Promise((r) => fakeAlipay.close(r));
 });
 
 const wechatNotice = (orderNo: string, amountFen: bigint, transactionId = `42000${crypto.randomInt(1e9)}`) =>
@@ -183,6 +228,23 @@ describe('Alipay', () => {
     expect(await orderStatus(order.orderNo)).toBe('pending');
     const rows = await queryRows<{ outcome: string }>(ctx.database.db, sql`select outcome from payment_notifications where order_no = ${order.orderNo}`);
     expect(rows).toEqual([{ outcome: 'amount_mismatch' }]);
+  });
+});
+
+describe('asking the channel about an order', () => {
+  it.each(['wx', 'ali'])('%s: finance queries a pending order the channel reports paid, and it is applied once', async (channelId) => {
+    const finance = await ctx.staffToken(['finance']);
+    const order = await createOrder(ctx.database.db, { memberId: member.memberId, purpose: 'entry_fee', channelId });
+    const query = () => ctx.app.inject({ method: 'POST', url: `/api/admin/payments/${order.orderNo}/query`, headers: bearer(finance.token) });
+    const notYet = await query();
+    expect(notYet.statusCode, notYet.body).toBe(200);
+    expect(notYet.json()).toMatchObject({ paid: false, outcome: null, order: { status: 'pending' } });
+    paidAtChannel.set(order.orderNo, order.amount);
+    const paid = await query();
+    expect(paid.json()).toMatchObject({ paid: true, outcome: 'applied', order: { status: 'paid' } });
+    expect((await query()).json().outcome).toBe('duplicate');
+    const entries = await queryRows<{ n: unknown }>(ctx.database.db, sql`select count(*) as n from ledger_entries where idempotency_key = ${`payment:${order.orderNo}`}`);
+    expect(Number(entries[0]!.n)).toBe(1);
   });
 });
 

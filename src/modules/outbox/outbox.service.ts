@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.js';
+import type { DomainEvents, DomainEventType } from './events.js';
 
 export interface OutboxEvent<P = unknown> {
   id: number;
@@ -9,11 +10,7 @@ export interface OutboxEvent<P = unknown> {
   createdAt: Date;
 }
 
-export interface NewOutboxEvent {
-  type: string;
-  subject: string;
-  payload: unknown;
-}
+export type NewOutboxEvent = { [T in DomainEventType]: { type: T; subject: string; payload: DomainEvents[T] } }[DomainEventType];
 
 /** Records events in the caller's transaction: they exist if and only if the change commits. */
 export async function emitEvents(tx: Db, events: NewOutboxEvent[]): Promise<void> {
@@ -32,11 +29,11 @@ export async function emitEvents(tx: Db, events: NewOutboxEvent[]): Promise<void
  * writes nor the cursor move, so every event takes effect exactly once.
  * The consumer row is locked, so two instances never process the same batch.
  */
-export async function consumeEvents<P = unknown>(
+export async function consumeEvents<T extends DomainEventType>(
   db: Db,
   consumer: string,
-  types: string[],
-  handler: (tx: Db, events: OutboxEvent<P>[]) => Promise<void>,
+  types: T[],
+  handler: (tx: Db, events: OutboxEvent<DomainEvents[T]>[]) => Promise<void>,
   limit = 500,
 ): Promise<number> {
   return db.transaction(async (tx) => {
@@ -53,7 +50,7 @@ export async function consumeEvents<P = unknown>(
     if (rows.length === 0) return 0;
     await handler(
       tx,
-      rows.map((r) => ({ id: Number(r.id), type: r.type, subject: r.subject, payload: r.payload as P, createdAt: new Date(r.created_at) })),
+      rows.map((r) => ({ id: Number(r.id), type: r.type, subject: r.subject, payload: r.payload as DomainEvents[T], createdAt: new Date(r.created_at) })),
     );
     const last = rows.at(-1)!;
     await tx.execute(sql`

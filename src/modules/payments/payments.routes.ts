@@ -5,11 +5,12 @@ import type { AppContext } from '../../app-context.js';
 import { AppError } from '../../lib/errors.js';
 import { cursorParam, pageLimit } from '../../lib/http/schemas.js';
 import { fenOut } from '../../lib/money.js';
-import { access, requireMember } from '../auth/access.js';
+import { access, requireMember, requireStaff } from '../auth/access.js';
+import { auditContextOf, recordAudit } from '../audit/audit.service.js';
 import { getChannelCached } from '../channels/channels.service.js';
 import { paymentAdapters } from './adapters.js';
 import { type PaymentOrder, paymentPurposes } from './payments.schema.js';
-import { createOrder, getOrder, listAnomalies, listOrders } from './payments.service.js';
+import { confirmPayment, createOrder, getOrder, listAnomalies, listOrders } from './payments.service.js';
 
 const orderOut = z.object({
   orderNo: z.string(),
@@ -94,6 +95,38 @@ export function paymentRoutes(appBase: FastifyInstance, ctx: AppContext) {
   }, async (req) => {
     const page = await listOrders(ctx.db, { before: req.query.cursor, limit: req.query.limit });
     return { items: page.items.map(toOut), nextCursor: page.nextCursor };
+  });
+
+  app.post('/api/admin/payments/:orderNo/query', {
+    config: { access: access.staff('owner', 'finance') },
+    schema: {
+      tags: adminTags,
+      summary: 'Ask the channel about an order and apply a payment whose notification never came',
+      params: z.object({ orderNo: z.string().max(64) }),
+      response: { 200: z.object({ state: z.string(), paid: z.boolean(), outcome: z.string().nullable(), order: orderOut }) },
+    },
+  }, async (req) => {
+    const order = await getOrder(ctx.db, req.params.orderNo);
+    const channel = await getChannelCached(ctx.db, ctx.cipher, order.channelId);
+    const adapter = channel ? paymentAdapters[channel.kind] : undefined;
+    if (!channel || !adapter) throw new AppError('BAD_REQUEST', `Orders of channel "${order.channelId}" cannot be queried`);
+    // The channel call runs outside any transaction; only its verified answer is applied.
+    const answer = await adapter.query(channel, order);
+    let outcome: string | null = null;
+    if (answer.paid) {
+      outcome = await confirmPayment(ctx.db, {
+        channelId: channel.id,
+        dedupeKey: `query:${answer.channelTradeNo ?? order.orderNo}`,
+        orderNo: order.orderNo,
+        channelTradeNo: answer.channelTradeNo,
+        amount: answer.amount,
+        paid: true,
+        paidAt: answer.paidAt,
+        detail: { source: 'query', state: answer.state, by: requireStaff(req).staffId },
+      });
+    }
+    await recordAudit(ctx.db, auditContextOf(req), { action: 'payment.queried', targetType: 'payment_order', targetId: order.id, after: { state: answer.state, outcome } });
+    return { state: answer.state, paid: answer.paid, outcome, order: toOut(await getOrder(ctx.db, order.orderNo)) };
   });
 
   app.get('/api/admin/payments/anomalies', {
