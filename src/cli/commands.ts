@@ -8,6 +8,7 @@ import { releaseDue } from '../modules/wallets/wallets.service.js';
 import { formatYuan } from '../lib/money.js';
 import { createStaff } from '../modules/staff/staff.service.js';
 import { systemAuditContext } from '../modules/audit/audit.service.js';
+import { simulateChannel } from './simulate-channel.js';
 
 export interface CommandContext {
   config: Config;
@@ -16,14 +17,25 @@ export interface CommandContext {
   values: Record<string, string | boolean | undefined>;
 }
 
+/** What a command that runs without the database gets (`needsDatabase: false`). */
+export type StandaloneContext = Pick<CommandContext, 'values'>;
+
 type OptionSpec = { type: 'string' | 'boolean'; description?: string };
 
-export interface Command {
+interface CommandBase {
   name: string;
   summary: string;
   options: Record<string, OptionSpec & { short?: string }>;
-  run(ctx: CommandContext): Promise<number>;
 }
+
+/**
+ * By default runCli opens and migrates the database before running a
+ * command; `needsDatabase: false` skips that (and the configuration), for
+ * commands that only talk to a running server, which may hold the PGlite folder.
+ */
+export type Command =
+  | (CommandBase & { needsDatabase?: true; run(ctx: CommandContext): Promise<number> })
+  | (CommandBase & { needsDatabase: false; run(ctx: StandaloneContext): Promise<number> });
 
 export const commands: Command[] = [
   {
@@ -110,6 +122,7 @@ export const commands: Command[] = [
       return 0;
     },
   },
+  simulateChannel,
 ];
 
 async function readStdin(): Promise<string | null> {

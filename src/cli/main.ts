@@ -8,7 +8,7 @@ import { commands, type Command } from './commands.js';
 const usage = `Usage: npm run cli -- <command> [options]
 
 Commands:
-${commands.map((c) => `  ${c.name.padEnd(14)} ${c.summary}`).join('\n')}
+${commands.map((c) => `  ${c.name.padEnd(16)} ${c.summary}`).join('\n')}
 
 Run "npm run cli -- <command> --help" for a command's options.
 Configuration comes from the same environment variables as the server (see README).`;
@@ -37,11 +37,14 @@ export async function runCli(argv: string[]): Promise<number> {
   }
   let database: Database | undefined;
   try {
+    const values = args.values as Record<string, string | boolean | undefined>;
+    // A command that only talks to a running server must not take the database (the server may hold the PGlite folder).
+    if (command.needsDatabase === false) return await command.run({ values });
     const config = loadConfig();
     database = await openDatabase(config);
     await database.migrate();
     const hasher = createPasswordHasher({ memoryKib: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST });
-    return await command.run({ config, database, hasher, values: args.values as Record<string, string | boolean | undefined> });
+    return await command.run({ config, database, hasher, values });
   } catch (err) {
     if (err instanceof ConfigError || err instanceof DatabaseInUseError) console.error(err.message);
     else if (err instanceof AppError) console.error(`Error (${err.code}): ${err.message}`);

@@ -261,3 +261,15 @@ describe('the signature window', () => {
     }
   });
 });
+
+describe('refund replays', () => {
+  it('a re-sent refund is a duplicate, even when it used up its sale; with other content it is a conflict', async () => {
+    const s = sale({ amount_fen: 1000 });
+    const refund = sale({ status: 'refunded', amount_fen: 1000, original_txn_id: s.channel_txn_id });
+    expect((await push({ records: [s, refund] })).json().summary.accepted).toBe(2);
+    const again = await push({ records: [s, refund] });
+    expect(again.json().results.map((r: { result: string }) => r.result)).toEqual(['duplicate', 'duplicate']);
+    const changed = await push(sale({ ...refund, amount_fen: 999 }));
+    expect(changed.json().results[0]).toMatchObject({ result: 'conflict' });
+  });
+});

@@ -137,23 +137,31 @@ type Valid = { index: number; rec: PushRecord; amount: bigint; fingerprint: stri
 
 async function store(db: Db, channelId: string, unique: Valid[], results: (RecordResult | undefined)[], withRefunds: boolean) {
   const stored = new Map<string, { merchantRef: string; amount: bigint; status: string; refunded: bigint }>();
+  const alreadyStored = new Set<string>();
   if (withRefunds) {
     // Originals of refunds already stored, locked so that concurrent refunds of one sale queue up.
     const originalIds = [...new Set(unique.filter((u) => u.rec.status === 'refunded').map((u) => u.rec.original_txn_id!))];
     const rows = await queryRows<{ channel_txn_id: string; merchant_ref: string; amount: unknown; status: string; refunded: unknown }>(db, sql`
       select s.channel_txn_id, s.merchant_ref, s.amount, s.status,
-        coalesce((select sum(r.amount) from channel_transactions r where r.channel_id = s.channel_id and r.original_txn_id = s.channel_txn_id), 0) as refunded
+        coalesce((select sum(r.amount) from channel_transactions r
+                  where r.channel_id = s.channel_id and r.original_txn_id = s.channel_txn_id and r.state = 'applied'), 0) as refunded
       from channel_transactions s
       where s.channel_id = ${channelId} and s.channel_txn_id = any(${sql.param(originalIds)}::text[])
       order by s.id for update`);
     for (const r of rows) stored.set(r.channel_txn_id, { merchantRef: r.merchant_ref, amount: BigInt(String(r.amount)), status: r.status, refunded: BigInt(String(r.refunded)) });
+    // Refunds we already hold are replays: they go straight to the duplicate/conflict check
+    // below, instead of being counted against their sale a second time.
+    const refundIds = unique.filter((u) => u.rec.status === 'refunded').map((u) => u.rec.channel_txn_id);
+    const seen = await queryRows<{ channel_txn_id: string }>(db, sql`
+      select channel_txn_id from channel_transactions where channel_id = ${channelId} and channel_txn_id = any(${sql.param(refundIds)}::text[])`);
+    for (const r of seen) alreadyStored.add(r.channel_txn_id);
   }
   const batchSales = new Map(unique.filter((u) => u.rec.status === 'settled').map((u) => [u.rec.channel_txn_id, u]));
 
   const candidates: Candidate[] = [];
   for (const u of unique) {
     let state: 'applied' | 'held' = 'applied';
-    if (u.rec.status === 'refunded') {
+    if (u.rec.status === 'refunded' && !alreadyStored.has(u.rec.channel_txn_id)) {
       const orig = stored.get(u.rec.original_txn_id!);
       const inBatch = batchSales.get(u.rec.original_txn_id!);
       const sale = orig ?? (inBatch ? { merchantRef: inBatch.rec.merchant_ref, amount: inBatch.amount, status: 'settled', refunded: 0n } : undefined);
