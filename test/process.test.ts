@@ -14,7 +14,6 @@ import { openPglite, queryRows } from '../src/db/client.js';
 import { credit } from '../src/modules/wallets/wallets.service.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
 const TIMEOUT = 120_000;
 
 const children = new Set<ChildProcess>();
@@ -31,7 +30,9 @@ function freshEnv(): NodeJS.ProcessEnv {
 
 function launch(args: string[], env: NodeJS.ProcessEnv) {
   // Own process group, so a SIGKILL fallback also reaches the node process tsx starts.
-  const child = spawn(tsx, args, { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  // One node process with the tsx loader (as `npm start` runs it): signals reach the server itself,
+  // not a wrapper that relays them.
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   children.add(child);
   child.stdin!.on('error', () => {}); // a child that never reads stdin must not fail the test
   const out = { stdout: '', stderr: '' };

@@ -18,270 +18,27 @@
  * or not what was expected; 2 bad options; 130 interrupted (Ctrl-C) cleanly.
  */
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { formatYuan } from '../lib/money.js';
 import { MAX_BATCH } from '../modules/channels/ingest.service.js';
 import { signPush, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../modules/channels/push-signature.js';
-import type { Command, StandaloneContext } from './commands.js';
+import type { Command } from './commands.js';
+import { parseSimulateOptions, SECRET_ENV, type SimulateOptions } from './simulate-options.js';
+import { chinaTime, createGenerator, type Batch } from './simulate-records.js';
 
-export const SECRET_ENV = 'SIMULATE_PUSH_SECRET';
+export { parseSimulateOptions, SECRET_ENV, type SimulateOptions } from './simulate-options.js';
+
+export { chinaTime, createGenerator, createRandom, MAX_SALE_FEN, MIN_SALE_FEN, saleAmount, type Batch, type Random, type SimRecord } from './simulate-records.js';
+
 const REQUEST_TIMEOUT_MS = 30_000;
 /** Network errors and 5xx answers in a row before the run gives up. */
 const MAX_FAILURES_IN_A_ROW = 10;
-/** Sales kept as candidates for refunds; older ones are forgotten. */
-const MAX_OPEN_SALES = 5_000;
 /** Error messages kept for the summary (each is also printed once as it happens). */
 const MAX_ERRORS = 20;
 
 // ---------------------------------------------------------------------------
 // Options
-
-export interface SimulateOptions {
-  url: URL;
-  channel: string;
-  secret: string;
-  merchants: string[];
-  count: number;
-  /** Records per second; 0 = as fast as the server answers. */
-  rate: number;
-  batch: number;
-  concurrency: number;
-  refundShare: number;
-  duplicateShare: number;
-  seed: string;
-  json: boolean;
-}
-
-type Values = StandaloneContext['values'];
-type Parsed = { ok: true; options: SimulateOptions } | { ok: false; error: string };
-
-const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v.trim() : undefined);
-
-function wholeNumber(name: string, raw: string | undefined, fallback: number, min: number, max: number): number | string {
-  if (raw === undefined) return fallback;
-  if (!/^\d{1,9}$/.test(raw)) return `--${name}: expected a whole number from ${min} to ${max} (got "${raw}")`;
-  const n = Number(raw);
-  return n >= min && n <= max ? n : `--${name}: expected a whole number from ${min} to ${max} (got ${n})`;
-}
-
-function share(name: string, raw: string | undefined, fallback: number): number | string {
-  if (raw === undefined) return fallback;
-  const n = /^(?:\d+(?:\.\d*)?|\.\d+)$/.test(raw) ? Number(raw) : NaN;
-  return n >= 0 && n <= 1 ? n : `--${name}: expected a number from 0 to 1, e.g. 0.05 (got "${raw}")`;
-}
-
-/** Checks every option; the error names the option and what it expects. */
-export function parseSimulateOptions(values: Values, env: NodeJS.ProcessEnv = process.env): Parsed {
-  const fail = (error: string): Parsed => ({ ok: false, error });
-
-  const rawUrl = str(values.url) || 'http://127.0.0.1:3000';
-  let url: URL;
-  try {
-    url = new URL(rawUrl);
-  } catch {
-    return fail(`--url: expected the server's base URL, e.g. http://127.0.0.1:3000 (got "${rawUrl}")`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail(`--url: expected an http:// or https:// URL (got "${rawUrl}")`);
-
-  const channel = str(values.channel);
-  if (!channel) return fail('--channel is required: the id of a push channel on the server');
-  if (!/^[a-z][a-z0-9_-]{1,31}$/.test(channel)) return fail(`--channel: expected a channel id, 2-32 lower-case letters, digits, _ - (got "${channel}")`);
-
-  const secret = typeof values.secret === 'string' && values.secret !== '' ? values.secret : env[SECRET_ENV];
-  if (!secret) return fail(`--secret is required (or set ${SECRET_ENV}): the channel's push secret`);
-
-  const merchants: string[] = [];
-  const inline = str(values.merchants);
-  if (inline) merchants.push(...inline.split(',').map((m) => m.trim()).filter(Boolean));
-  const file = str(values['merchant-file']);
-  if (file) {
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (err) {
-      return fail(`--merchant-file: cannot read "${file}" (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-    }
-    merchants.push(...text.split(/\r?\n/).map((m) => m.trim()).filter((m) => m && !m.startsWith('#')));
-  }
-  if (!inline && !file) return fail('--merchants (comma-separated merchant refs) or --merchant-file (one per line) is required');
-  const unique = [...new Set(merchants)];
-  if (unique.length === 0) return fail('no merchant refs given: --merchants / --merchant-file are empty');
-  const tooLong = unique.find((m) => m.length > 64);
-  if (tooLong) return fail(`merchant ref "${tooLong.slice(0, 20)}…" is longer than 64 characters`);
-
-  const count = wholeNumber('count', str(values.count), 100, 1, 100_000_000);
-  if (typeof count === 'string') return fail(count);
-  const rawRate = str(values.rate);
-  const rate = rawRate === undefined ? 50 : /^(?:\d{1,7}(?:\.\d*)?|\.\d+)$/.test(rawRate) ? Number(rawRate) : NaN;
-  if (!(rate >= 0)) return fail(`--rate: expected records per second, 0 or more (0 = as fast as possible; got "${rawRate}")`);
-  const batch = wholeNumber('batch', str(values.batch), 1, 1, MAX_BATCH);
-  if (typeof batch === 'string') return fail(batch);
-  const concurrency = wholeNumber('concurrency', str(values.concurrency), 4, 1, 1024);
-  if (typeof concurrency === 'string') return fail(concurrency);
-  const refundShare = share('refund-share', str(values['refund-share']), 0.05);
-  if (typeof refundShare === 'string') return fail(refundShare);
-  const duplicateShare = share('duplicate-share', str(values['duplicate-share']), 0.02);
-  if (typeof duplicateShare === 'string') return fail(duplicateShare);
-  const seed = str(values.seed);
-  if (seed === '') return fail('--seed: expected a non-empty value');
-
-  return {
-    ok: true,
-    options: {
-      url,
-      channel,
-      secret,
-      merchants: unique,
-      count,
-      rate,
-      batch,
-      concurrency,
-      refundShare,
-      duplicateShare,
-      seed: seed ?? crypto.randomBytes(6).toString('hex'),
-      json: values.json === true,
-    },
-  };
-}
-
-// ---------------------------------------------------------------------------
-// Records
-
-/** sfc32, seeded from a hash of the seed text: small, fast, and the same stream on every machine. */
-export function createRandom(seed: string) {
-  const h = crypto.createHash('sha256').update(seed).digest();
-  let a = h.readUInt32LE(0);
-  let b = h.readUInt32LE(4);
-  let c = h.readUInt32LE(8);
-  let d = h.readUInt32LE(12);
-  const uint32 = () => {
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    return t >>> 0;
-  };
-  for (let i = 0; i < 12; i++) uint32();
-  return {
-    uint32,
-    /** 0 ≤ n < max (max ≤ 2^32). */
-    below: (max: number) => uint32() % max,
-    /** true with probability p. */
-    chance: (p: number) => uint32() < p * 4_294_967_296,
-  };
-}
-export type Random = ReturnType<typeof createRandom>;
-
-/**
- * Price bands in fen with their weights: most sales are a few dozen yuan,
- * a long tail reaches ¥5,000 (log-normal-ish). Integers only.
- */
-const AMOUNT_BANDS: readonly { lo: bigint; hi: bigint; weight: number }[] = [
-  { lo: 100n, hi: 999n, weight: 14 }, // ¥1-10: drinks, snacks
-  { lo: 1_000n, hi: 2_999n, weight: 22 }, // ¥10-30: a meal
-  { lo: 3_000n, hi: 9_999n, weight: 26 },
-  { lo: 10_000n, hi: 29_999n, weight: 18 },
-  { lo: 30_000n, hi: 99_999n, weight: 12 },
-  { lo: 100_000n, hi: 299_999n, weight: 6 },
-  { lo: 300_000n, hi: 500_000n, weight: 2 },
-];
-const BAND_WEIGHT = AMOUNT_BANDS.reduce((sum, b) => sum + b.weight, 0);
-export const MIN_SALE_FEN = 100n;
-export const MAX_SALE_FEN = 500_000n;
-
-/** A sale amount in fen, ¥1.00-¥5,000.00; most are whole yuan or whole jiao, like real prices. */
-export function saleAmount(rng: Random): bigint {
-  let pick = rng.below(BAND_WEIGHT);
-  let band = AMOUNT_BANDS[0]!;
-  for (const b of AMOUNT_BANDS) {
-    band = b;
-    if (pick < b.weight) break;
-    pick -= b.weight;
-  }
-  const amount = band.lo + BigInt(rng.below(Number(band.hi - band.lo) + 1));
-  const style = rng.below(100);
-  // Band bounds are whole yuan, so cutting to yuan or jiao stays inside the band.
-  if (style < 55) return amount - (amount % 100n);
-  if (style < 80) return amount - (amount % 10n);
-  return amount;
-}
-
-export interface SimRecord {
-  channel_txn_id: string;
-  merchant_ref: string;
-  amount_fen: number;
-  status: 'settled' | 'refunded';
-  occurred_at: string;
-  original_txn_id?: string;
-}
-
-interface OpenSale {
-  txnId: string;
-  merchant: string;
-  remaining: bigint;
-}
-
-export interface Batch {
-  records: SimRecord[];
-  /** Send this request a second time, unchanged, after its answer. */
-  resend: boolean;
-}
-
-/** now as ISO 8601 in China time: 2026-11-20T10:00:00.123+08:00 */
-export function chinaTime(ms = Date.now()): string {
-  return `${new Date(ms + 8 * 3_600_000).toISOString().slice(0, 23)}+08:00`;
-}
-
-/**
- * The record stream. It depends only on the seed and on the sizes asked for,
- * in order: which request a record lands in, and timing, change nothing.
- * `occurred_at` is stamped when a request is sent.
- */
-export function createGenerator(opts: { runId: string; merchants: readonly string[]; refundShare: number; duplicateShare: number; seed: string }) {
-  const rng = createRandom(opts.seed);
-  const open: OpenSale[] = [];
-  let seq = 0;
-  const n = opts.merchants.length;
-
-  function record(): SimRecord {
-    const channel_txn_id = `SIM-${opts.runId}-${++seq}`;
-    if (open.length > 0 && rng.chance(opts.refundShare)) {
-      const i = rng.below(open.length);
-      const sale = open[i]!;
-      // Full refund (of what is left) or partial: 10-90 % of what is left, at least 1 fen.
-      let amount = sale.remaining;
-      if (sale.remaining >= 2n && !rng.chance(0.4)) {
-        amount = (sale.remaining * BigInt(10 + rng.below(81))) / 100n;
-        if (amount < 1n) amount = 1n;
-      }
-      sale.remaining -= amount;
-      if (sale.remaining === 0n) {
-        open[i] = open[open.length - 1]!;
-        open.pop();
-      }
-      return { channel_txn_id, merchant_ref: sale.merchant, amount_fen: Number(amount), status: 'refunded', occurred_at: '', original_txn_id: sale.txnId };
-    }
-    // Uneven traffic: the first merchants sell the most (index = n·u²).
-    const u = rng.uint32() / 4_294_967_296;
-    const merchant = opts.merchants[Math.min(n - 1, Math.floor(n * u * u))]!;
-    const amount = saleAmount(rng);
-    const sale = { txnId: channel_txn_id, merchant, remaining: amount };
-    if (open.length < MAX_OPEN_SALES) open.push(sale);
-    else open[rng.below(MAX_OPEN_SALES)] = sale;
-    return { channel_txn_id, merchant_ref: merchant, amount_fen: Number(amount), status: 'settled', occurred_at: '' };
-  }
-
-  return {
-    batch(size: number): Batch {
-      const records = Array.from({ length: size }, record);
-      return { records, resend: rng.chance(opts.duplicateShare) };
-    },
-  };
-}
 
 // ---------------------------------------------------------------------------
 // Transport: node:http(s) with a keep-alive agent
