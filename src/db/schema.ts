@@ -10,3 +10,4 @@ export * from '../modules/outbox/outbox.schema.js';
 export * from '../modules/channels/channels.schema.js';
 export * from '../modules/payments/payments.schema.js';
 export * from '../modules/reconciliation/reconciliation.schema.js';
+export * from '../modules/referrals/referrals.schema.js';
