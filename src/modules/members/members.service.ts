@@ -6,6 +6,7 @@ import type { PasswordStore } from '../auth/auth.routes.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import { createSession, type NewSession, revokeAllSessions } from '../auth/sessions.service.js';
 import { checkSmsCode, consumeSmsCode } from '../auth/sms.service.js';
+import { bindFirst, memberByInviteCode } from '../referrals/tree.service.js';
 import { type Member, members } from './members.schema.js';
 
 export const memberStore: PasswordStore = {
@@ -40,6 +41,9 @@ export interface RegisterInput {
   userAgent: string | null;
   deviceId?: string | undefined;
   sessionTtlHours: number;
+  /** The inviter's code, typed in or carried by the invite link / poster QR code. */
+  inviteCode?: string | undefined;
+  inviteVia?: 'code' | 'link' | undefined;
 }
 
 /** Creates the account and its first session in one transaction; the SMS code is spent only if both succeed. */
@@ -60,6 +64,16 @@ export async function registerMember(db: Db, input: RegisterInput): Promise<{ me
       .onConflictDoNothing({ target: members.phone })
       .returning();
     if (!member) throw new AppError('PHONE_TAKEN', 'This phone number is already registered');
+    if (input.inviteCode) {
+      const inviterId = await memberByInviteCode(tx, input.inviteCode);
+      if (inviterId === null) throw new AppError('BAD_REQUEST', 'The invite code is not valid', { field: 'inviteCode' });
+      await bindFirst(tx, {
+        memberId: member.id,
+        parentId: inviterId,
+        via: input.inviteVia === 'link' ? 'invite_link' : 'invite_code',
+        actor: { actorKind: 'member', actorId: member.id, ip: input.ip, requestId: null },
+      });
+    }
     const session = await createSession(tx, {
       kind: 'member',
       subjectId: member.id,
