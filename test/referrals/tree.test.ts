@@ -54,6 +54,8 @@ describe('the tree', () => {
             const downline = await queryRows<{ member_id: unknown }>(db(), sql`select member_id from member_tree where path @> array[${id}]::bigint[] order by member_id`);
             const expectedDownline = ids.filter((x) => chain(parent, x).includes(id)).sort((x, y) => x - y);
             expect(downline.map((r) => Number(r.member_id))).toEqual(expectedDownline);
+            expect(node.descendants, `descendants of ${id}`).toBe(expectedDownline.length);
+            expect(node.directCount, `direct members of ${id}`).toBe(ids.filter((x) => parent.get(x) === id).length);
           }
         },
       ),

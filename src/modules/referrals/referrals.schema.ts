@@ -17,8 +17,9 @@ import { members } from '../members/members.schema.js';
  *   statement.
  * A closure table would need a row per (ancestor, descendant) pair — hundreds
  * of millions with deep chains; nested sets make every insert shift half the
- * tree. Counts over a large downline come from a maintained rollup, not from
- * counting rows on each request.
+ * tree. Counts over a large downline come from the maintained `descendants`
+ * and `direct_count` columns (each binding adds to the ancestors on its path),
+ * not from counting rows on each request.
  */
 export const memberTree = pgTable(
   'member_tree',
@@ -29,6 +30,10 @@ export const memberTree = pgTable(
     depth: integer('depth').notNull(),
     /** Ancestor ids, root first, parent last. */
     path: bigint('path', { mode: 'number' }).array().notNull().default(sql`'{}'::bigint[]`),
+    /** Size of the whole downline, kept up to date by every binding and move (O(1) team counts). */
+    descendants: integer('descendants').notNull().default(0),
+    /** Number of direct members (直推). */
+    directCount: integer('direct_count').notNull().default(0),
     boundAt: timestamp('bound_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -13,15 +13,21 @@ export interface TeamMember {
   boundAt: Date;
 }
 
+/** The size of a member's whole downline: one primary-key read (a maintained count). */
+export async function downlineCount(db: Db, memberId: number): Promise<number> {
+  return (await getNode(db, memberId)).descendants;
+}
+
 /** Counts of a member's downline: per generation and in all. */
 export async function teamSummary(db: Db, memberId: number) {
   const me = await getNode(db, memberId);
+  if (me.descendants === 0) return { direct: 0, indirect: 0, total: 0, perGeneration: [] };
   const rows = await queryRows<{ generation: number; count: unknown }>(db, sql`
     select depth - ${me.depth} as generation, count(*) as count from member_tree
     where path @> array[${memberId}]::bigint[] group by depth order by depth`);
   const perGeneration = rows.map((r) => ({ generation: Number(r.generation), count: Number(r.count) }));
   const of = (g: number) => perGeneration.find((p) => p.generation === g)?.count ?? 0;
-  return { direct: of(1), indirect: of(2), total: perGeneration.reduce((s, p) => s + p.count, 0), perGeneration };
+  return { direct: me.directCount, indirect: of(2), total: me.descendants, perGeneration };
 }
 
 /**
@@ -38,7 +44,7 @@ export async function teamMembers(
   const q = filter.q?.replace(/[%_\\]/g, (c) => `\\${c}`);
   const rows = await queryRows<{ member_id: unknown; display_name: string; phone: string; status: string; depth: number; bound_at: string | Date; direct_count: unknown }>(db, sql`
     select t.member_id, m.display_name, m.phone, m.status, t.depth, t.bound_at,
-      (select count(*) from member_tree c where c.parent_id = t.member_id) as direct_count
+      t.direct_count
     from member_tree t join members m on m.id = t.member_id
     where ${filter.generation === 1 ? sql`t.parent_id = ${memberId}` : sql`t.path @> array[${memberId}]::bigint[]`}
       ${filter.generation !== undefined && filter.generation > 1 ? sql`and t.depth = ${me.depth + filter.generation}` : sql``}

@@ -22,14 +22,23 @@ export interface TreeNode {
   parentId: number | null;
   depth: number;
   path: number[];
+  descendants: number;
+  directCount: number;
 }
 
 export async function getNode(db: Db, memberId: number, lock: '' | 'share' | 'update' = ''): Promise<TreeNode> {
-  const [row] = await queryRows<{ member_id: unknown; parent_id: unknown; depth: number; path: unknown[] }>(db, sql`
-    select member_id, parent_id, depth, path from member_tree where member_id = ${memberId}
+  const [row] = await queryRows<{ member_id: unknown; parent_id: unknown; depth: number; path: unknown[]; descendants: number; direct_count: number }>(db, sql`
+    select member_id, parent_id, depth, path, descendants, direct_count from member_tree where member_id = ${memberId}
     ${lock === 'share' ? sql`for share` : lock === 'update' ? sql`for update` : sql``}`);
   if (!row) throw notFound('Member');
-  return { memberId: Number(row.member_id), parentId: row.parent_id === null ? null : Number(row.parent_id), depth: Number(row.depth), path: row.path.map(Number) };
+  return {
+    memberId: Number(row.member_id),
+    parentId: row.parent_id === null ? null : Number(row.parent_id),
+    depth: Number(row.depth),
+    path: row.path.map(Number),
+    descendants: Number(row.descendants),
+    directCount: Number(row.direct_count),
+  };
 }
 
 /** The nearest `reach` (≤ 3) ancestors, nearest first: one primary-key read at any depth. */
@@ -85,7 +94,22 @@ export async function bindFirst(tx: Db, input: { memberId: number; parentId: num
     .update(memberTree)
     .set({ parentId: parent.memberId, depth: newPath.length, path: newPath, boundAt: sql`now()` })
     .where(eq(memberTree.memberId, input.memberId));
+  await adjustCounts(tx, newPath, node.descendants + 1, 1);
   await recordBinding(tx, { memberId: input.memberId, fromParentId: null, toParentId: parent.memberId, via: input.via, actor: input.actor, reason: input.reason ?? null });
+}
+
+/**
+ * Adds `delta` to the downline counts of the ancestors in `path`, and to the
+ * parent's direct count. `= any(array)` walks the primary key in ascending
+ * order, so concurrent bindings lock shared ancestors in the same order.
+ */
+async function adjustCounts(tx: Db, path: number[], delta: number, directDelta: number) {
+  if (path.length === 0) return;
+  await tx.execute(sql`
+    update member_tree set
+      descendants = descendants + ${delta},
+      direct_count = direct_count + case when member_id = ${path.at(-1)!} then ${directDelta} else 0 end
+    where member_id = any(${`{${path.join(',')}}`}::bigint[])`);
 }
 
 /** Rewrites the paths and depths of every descendant of `node` for its new path. */
@@ -120,6 +144,8 @@ export async function moveMember(db: Db, audit: AuditContext, input: { memberId:
       .update(memberTree)
       .set({ parentId: input.newParentId, depth: newPath.length, path: newPath })
       .where(eq(memberTree.memberId, input.memberId));
+    await adjustCounts(tx, node.path, -(node.descendants + 1), -1);
+    await adjustCounts(tx, newPath, node.descendants + 1, 1);
     const via: BindingVia = node.parentId === null ? 'staff_assign' : 'staff_move';
     await recordBinding(tx, { memberId: input.memberId, fromParentId: node.parentId, toParentId: input.newParentId, via, actor: audit, reason: input.reason });
     await recordAudit(tx, audit, {

@@ -1,0 +1,147 @@
+/**
+ * bench:tree — the referral tree at scale on PostgreSQL: 1,000,000 members in
+ * a random tree plus chains deeper than 1,000. Reports the time to read the
+ * ≤ 3 nearest ancestors, a downline count and the first page of direct
+ * members of a member with ~100,000 descendants (p50/p99), and the time to
+ * re-parent a member with ~10,000 descendants.
+ *
+ * Usage: npm run bench:tree [-- --members 1000000 --samples 2000]
+ * Env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres)
+ */
+import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { connectPostgres, queryRows } from '../src/db/client.js';
+import { systemAuditContext } from '../src/modules/audit/audit.service.js';
+import { downlineCount, teamMembers } from '../src/modules/referrals/team.service.js';
+import { ancestorsWithinReach, moveMember } from '../src/modules/referrals/tree.service.js';
+
+const { values } = parseArgs({ options: { members: { type: 'string', default: '1000000' }, samples: { type: 'string', default: '2000' }, chains: { type: 'string', default: '5' }, 'chain-length': { type: 'string', default: '1200' } } });
+const N = Number(values.members);
+const samples = Number(values.samples);
+const chains = Number(values.chains);
+const chainLength = Number(values['chain-length']);
+const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const dbName = `sl_bench_tree_${process.pid}`;
+const admin = new pg.Client({ connectionString: adminUrl });
+await admin.connect();
+await admin.query(`create database ${dbName}`);
+const url = new URL(adminUrl);
+url.pathname = `/${dbName}`;
+const database = connectPostgres(url.toString(), 4);
+const db = database.db;
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return Number(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!.toFixed(3));
+};
+async function timeIt(n: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn(i);
+    out.push(performance.now() - t);
+  }
+  return out;
+}
+
+try {
+  await database.migrate();
+  // The shape: a random recursive tree (each member invited by a random earlier one),
+  // with a few long chains hanging off it. Member k has id k (identity starts at 1).
+  console.error(`building a tree of ${N} members (${chains} chains of ${chainLength})…`);
+  const parent = new Int32Array(N + 1);
+  const depth = new Int32Array(N + 1);
+  const chainStart = N - chains * chainLength;
+  for (let k = 2; k <= N; k++) {
+    if (k > chainStart) parent[k] = (k - chainStart - 1) % chainLength === 0 ? 1 + Math.floor(Math.random() * (chainStart - 1)) : k - 1;
+    else parent[k] = 1 + Math.floor(Math.random() * (k - 1));
+    depth[k] = depth[parent[k]!]! + 1;
+  }
+  // Subtree sizes and direct counts, loaded with the tree (what bindings maintain one by one).
+  const size = new Int32Array(N + 1);
+  const direct = new Int32Array(N + 1);
+  for (let k = N; k >= 2; k--) {
+    size[parent[k]!]! += size[k]! + 1;
+    direct[parent[k]!]! += 1;
+  }
+  const t0 = performance.now();
+  await db.execute(sql`alter table members disable trigger members_tree_node`);
+  await db.execute(sql`insert into members (phone, password_hash, display_name) select '1' || lpad(g::text, 10, '0'), 'x', 'm' || g from generate_series(1, ${N}) g`);
+  await db.execute(sql`alter table members enable trigger members_tree_node`);
+  const pathOf = (k: number) => {
+    const up: number[] = [];
+    for (let p = parent[k]!; p !== 0; p = parent[p]!) up.push(p);
+    return up.reverse();
+  };
+  const BATCH = 20_000;
+  for (let from = 1; from <= N; from += BATCH) {
+    const ids: number[] = [];
+    const parents: (number | null)[] = [];
+    const depths: number[] = [];
+    const paths: string[] = [];
+    const sizes: number[] = [];
+    const directs: number[] = [];
+    for (let k = from; k < Math.min(N + 1, from + BATCH); k++) {
+      sizes.push(size[k]!);
+      directs.push(direct[k]!);
+      ids.push(k);
+      parents.push(parent[k] || null);
+      depths.push(depth[k]!);
+      paths.push(`{${pathOf(k).join(',')}}`);
+    }
+    await db.execute(sql`
+      insert into member_tree (member_id, parent_id, depth, path, descendants, direct_count)
+      select i, p, d, pa::bigint[], s, dc from unnest(${sql.param(ids)}::bigint[], ${sql.param(parents)}::bigint[], ${sql.param(depths)}::int[], ${sql.param(paths)}::text[], ${sql.param(sizes)}::int[], ${sql.param(directs)}::int[]) as t(i, p, d, pa, s, dc)`);
+  }
+  await db.execute(sql`analyze`);
+  console.error(`loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s; max depth ${Math.max(...depth)}`);
+
+  // Subtree sizes, to pick a member with ~100,000 and one with ~10,000 descendants.
+  const closest = (target: number) => {
+    let best = 1;
+    for (let k = 2; k <= N; k++) if (Math.abs(size[k]! - target) < Math.abs(size[best]! - target)) best = k;
+    return best;
+  };
+  const big = closest(100_000);
+  const mid = closest(10_000);
+  console.error(`member ${big} has ${size[big]} descendants; member ${mid} has ${size[mid]}`);
+
+  const randomMember = () => 1 + Math.floor(Math.random() * N);
+  const deep = N - 1; // the end of a long chain
+  await timeIt(200, () => ancestorsWithinReach(db, randomMember()));
+  const ancestors = await timeIt(samples, (i) => ancestorsWithinReach(db, i % 10 === 0 ? deep : randomMember()));
+  const counts = await timeIt(samples, () => downlineCount(db, big));
+  const scanCount = await timeIt(20, () => queryRows(db, sql`select count(*) from member_tree where path @> array[${big}]::bigint[]`));
+  if (Number((await queryRows<{ n: unknown }>(db, sql`select count(*) as n from member_tree where path @> array[${big}]::bigint[]`))[0]!.n) !== (await downlineCount(db, big))) {
+    throw new Error('the maintained downline count differs from the rows');
+  }
+  const firstPage = await timeIt(Math.min(samples, 300), () => teamMembers(db, big, { generation: 1, limit: 20 }, { maskPhones: true }));
+  const t1 = performance.now();
+  const newParent = closest(5_000) === mid ? 2 : closest(5_000);
+  await moveMember(db, systemAuditContext('bench'), { memberId: mid, newParentId: newParent, reason: 'bench' });
+  const reparentMs = performance.now() - t1;
+
+  console.log(
+    JSON.stringify({
+      bench: 'tree',
+      members: N,
+      max_depth: Math.max(...depth),
+      ancestors_p50_ms: pct(ancestors, 50),
+      ancestors_p99_ms: pct(ancestors, 99),
+      downline_count_member_descendants: size[big],
+      downline_count_p50_ms: pct(counts, 50),
+      downline_count_p99_ms: pct(counts, 99),
+      downline_count_by_scan_p50_ms: pct(scanCount, 50),
+      direct_first_page_p50_ms: pct(firstPage, 50),
+      direct_first_page_p99_ms: pct(firstPage, 99),
+      reparent_descendants: size[mid],
+      reparent_ms: Number(reparentMs.toFixed(1)),
+    }),
+  );
+} finally {
+  await database.close();
+  await admin.query(`drop database if exists ${dbName} with (force)`);
+  await admin.end();
+}
