@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../../db/client.js';
+import { type Db, queryRows, queryRowsPrepared } from '../../db/client.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { bindingHistory, inviteCodes, memberTree } from './referrals.schema.js';
@@ -27,7 +27,7 @@ export interface TreeNode {
 }
 
 export async function getNode(db: Db, memberId: number, lock: '' | 'share' | 'update' = ''): Promise<TreeNode> {
-  const [row] = await queryRows<{ member_id: unknown; parent_id: unknown; depth: number; path: unknown[]; descendants: number; direct_count: number }>(db, sql`
+  const [row] = await queryRowsPrepared<{ member_id: unknown; parent_id: unknown; depth: number; path: unknown[]; descendants: number; direct_count: number }>(db, `tree_node_${lock || 'plain'}`, sql`
     select member_id, parent_id, depth, path, descendants, direct_count from member_tree where member_id = ${memberId}
     ${lock === 'share' ? sql`for share` : lock === 'update' ? sql`for update` : sql``}`);
   if (!row) throw notFound('Member');
@@ -44,7 +44,8 @@ export async function getNode(db: Db, memberId: number, lock: '' | 'share' | 'up
 /** The nearest `reach` (≤ 3) ancestors, nearest first: one primary-key read at any depth. */
 export async function ancestorsWithinReach(db: Db, memberId: number, reach = MAX_REACH): Promise<number[]> {
   const n = Math.min(Math.max(reach, 1), MAX_REACH);
-  const [row] = await queryRows<{ up: unknown[] | null }>(db, sql`
+  // Every reward event asks this: a prepared statement, planned once per connection.
+  const [row] = await queryRowsPrepared<{ up: unknown[] | null }>(db, 'tree_ancestors', sql`
     select path[greatest(1, depth - ${n} + 1):depth] as up from member_tree where member_id = ${memberId}`);
   if (!row) throw notFound('Member');
   return (row.up ?? []).map(Number).reverse();
