@@ -96,7 +96,8 @@ try {
       select i, p, d, pa::bigint[], s, dc from unnest(${sql.param(ids)}::bigint[], ${sql.param(parents)}::bigint[], ${sql.param(depths)}::int[], ${sql.param(paths)}::text[], ${sql.param(sizes)}::int[], ${sql.param(directs)}::int[]) as t(i, p, d, pa, s, dc)`);
   }
   await db.execute(sql`analyze`);
-  console.error(`loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s; max depth ${Math.max(...depth)}`);
+  const maxDepth = depth.reduce((m, d) => (d > m ? d : m), 0);
+  console.error(`loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s; max depth ${maxDepth}`);
 
   // Subtree sizes, to pick a member with ~100,000 and one with ~10,000 descendants.
   const closest = (target: number) => {
@@ -127,7 +128,7 @@ try {
     JSON.stringify({
       bench: 'tree',
       members: N,
-      max_depth: Math.max(...depth),
+      max_depth: maxDepth,
       ancestors_p50_ms: pct(ancestors, 50),
       ancestors_p99_ms: pct(ancestors, 99),
       downline_count_member_descendants: size[big],
