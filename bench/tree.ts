@@ -92,8 +92,8 @@ try {
       paths.push(`{${pathOf(k).join(',')}}`);
     }
     await db.execute(sql`
-      insert into member_tree (member_id, parent_id, depth, path, descendants, direct_count)
-      select i, p, d, pa::bigint[], s, dc from unnest(${sql.param(ids)}::bigint[], ${sql.param(parents)}::bigint[], ${sql.param(depths)}::int[], ${sql.param(paths)}::text[], ${sql.param(sizes)}::int[], ${sql.param(directs)}::int[]) as t(i, p, d, pa, s, dc)`);
+      insert into member_tree (member_id, parent_id, depth, path, up3, descendants, direct_count)
+      select i, p, d, pa::bigint[], (pa::bigint[])[greatest(1, d - 2):d], s, dc from unnest(${sql.param(ids)}::bigint[], ${sql.param(parents)}::bigint[], ${sql.param(depths)}::int[], ${sql.param(paths)}::text[], ${sql.param(sizes)}::int[], ${sql.param(directs)}::int[]) as t(i, p, d, pa, s, dc)`);
   }
   await db.execute(sql`analyze`);
   const maxDepth = depth.reduce((m, d) => (d > m ? d : m), 0);

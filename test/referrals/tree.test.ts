@@ -51,6 +51,7 @@ describe('the tree', () => {
             expect(node.path).toEqual(expected);
             expect(node.depth).toBe(expected.length);
             expect(await ancestorsWithinReach(db(), id)).toEqual(expected.slice(-3).reverse());
+            expect(await ancestorsWithinReach(db(), id, 1)).toEqual(expected.slice(-1));
             const downline = await queryRows<{ member_id: unknown }>(db(), sql`select member_id from member_tree where path @> array[${id}]::bigint[] order by member_id`);
             const expectedDownline = ids.filter((x) => chain(parent, x).includes(id)).sort((x, y) => x - y);
             expect(downline.map((r) => Number(r.member_id))).toEqual(expectedDownline);

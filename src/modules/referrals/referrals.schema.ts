@@ -30,6 +30,12 @@ export const memberTree = pgTable(
     depth: integer('depth').notNull(),
     /** Ancestor ids, root first, parent last. */
     path: bigint('path', { mode: 'number' }).array().notNull().default(sql`'{}'::bigint[]`),
+    /**
+     * The last three elements of `path` (parent last). Every reward event reads
+     * this; a path thousands long is stored out of line (TOAST), and reading
+     * three ids must not fetch it.
+     */
+    up3: bigint('up3', { mode: 'number' }).array().notNull().default(sql`'{}'::bigint[]`),
     /** Size of the whole downline, kept up to date by every binding and move (O(1) team counts). */
     descendants: integer('descendants').notNull().default(0),
     /** Number of direct members (直推). */

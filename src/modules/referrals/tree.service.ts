@@ -46,7 +46,7 @@ export async function ancestorsWithinReach(db: Db, memberId: number, reach = MAX
   const n = Math.min(Math.max(reach, 1), MAX_REACH);
   // Every reward event asks this: a prepared statement, planned once per connection.
   const [row] = await queryRowsPrepared<{ up: unknown[] | null }>(db, 'tree_ancestors', sql`
-    select path[greatest(1, depth - ${n} + 1):depth] as up from member_tree where member_id = ${memberId}`);
+    select up3[greatest(1, cardinality(up3) - ${n} + 1):cardinality(up3)] as up from member_tree where member_id = ${memberId}`);
   if (!row) throw notFound('Member');
   return (row.up ?? []).map(Number).reverse();
 }
@@ -93,7 +93,7 @@ export async function bindFirst(tx: Db, input: { memberId: number; parentId: num
   }
   await tx
     .update(memberTree)
-    .set({ parentId: parent.memberId, depth: newPath.length, path: newPath, boundAt: sql`now()` })
+    .set({ parentId: parent.memberId, depth: newPath.length, path: newPath, up3: newPath.slice(-3), boundAt: sql`now()` })
     .where(eq(memberTree.memberId, input.memberId));
   await adjustCounts(tx, newPath, node.descendants + 1, 1);
   await recordBinding(tx, { memberId: input.memberId, fromParentId: null, toParentId: parent.memberId, via: input.via, actor: input.actor, reason: input.reason ?? null });
@@ -118,9 +118,12 @@ async function rewriteSubtree(tx: Db, node: TreeNode, newPath: number[]) {
   const oldLength = node.path.length;
   await tx.execute(sql`
     update member_tree set
-      path = ${`{${newPath.join(',')}}`}::bigint[] || path[${oldLength + 1}:],
+      path = np.p,
+      up3 = np.p[greatest(1, cardinality(np.p) - 2):cardinality(np.p)],
       depth = depth - ${oldLength} + ${newPath.length}
-    where path @> array[${node.memberId}]::bigint[]`);
+    from (select member_id as id, ${`{${newPath.join(',')}}`}::bigint[] || path[${oldLength + 1}:] as p
+          from member_tree where path @> array[${node.memberId}]::bigint[]) np
+    where member_tree.member_id = np.id`);
 }
 
 /**
@@ -143,7 +146,7 @@ export async function moveMember(db: Db, audit: AuditContext, input: { memberId:
     await rewriteSubtree(tx, node, newPath);
     await tx
       .update(memberTree)
-      .set({ parentId: input.newParentId, depth: newPath.length, path: newPath })
+      .set({ parentId: input.newParentId, depth: newPath.length, path: newPath, up3: newPath.slice(-3) })
       .where(eq(memberTree.memberId, input.memberId));
     await adjustCounts(tx, node.path, -(node.descendants + 1), -1);
     await adjustCounts(tx, newPath, node.descendants + 1, 1);
