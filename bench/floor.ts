@@ -21,3 +21,21 @@ export function pgFloor(adminUrl: string, seconds: number): Floor {
   const line = out.trim().split('\n').at(-1)!;
   return JSON.parse(line) as Floor;
 }
+
+/** A fresh database on the server for one benchmark run; `drop()` removes it. */
+export async function scratchDatabase(adminUrl: string, label: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const { default: pg } = await import('pg');
+  const name = `sl_bench_${label}_${process.pid}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}

@@ -13,11 +13,10 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { connectPostgres, queryRows } from '../src/db/client.js';
 import { createFieldCipher } from '../src/lib/crypto.js';
 import { signPush } from '../src/modules/channels/push-signature.js';
-import { pgFloor } from './floor.js';
+import { pgFloor, scratchDatabase } from './floor.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '15' }, clients: { type: 'string', default: '24' }, merchants: { type: 'string', default: '10000' } } });
 const seconds = Number(values.seconds);
@@ -30,16 +29,11 @@ const KEY = crypto.randomBytes(32).toString('base64');
 const floor = pgFloor(adminUrl, seconds);
 console.error('floor:', JSON.stringify(floor));
 
-const dbName = `sl_bench_ingest_${process.pid}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-const url = new URL(adminUrl);
-url.pathname = `/${dbName}`;
+const scratch = await scratchDatabase(adminUrl, 'ingest');
 let server: ChildProcess | undefined;
 
 try {
-  const database = connectPostgres(url.toString(), 2);
+  const database = connectPostgres(scratch.url, 2);
   await database.migrate();
   await database.db.execute(sql`
     insert into members (phone, password_hash, display_name)
@@ -57,7 +51,7 @@ try {
   const root = path.resolve(import.meta.dirname, '..');
   server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: '16', PORT: '0', LOG_LEVEL: 'error', DATA_ENCRYPTION_KEY: KEY, NODE_ENV: 'production', BODY_LIMIT_BYTES: String(4 * 1024 * 1024) },
+    env: { ...process.env, DATABASE_URL: scratch.url, DATABASE_POOL_SIZE: '16', PORT: '0', LOG_LEVEL: 'error', DATA_ENCRYPTION_KEY: KEY, NODE_ENV: 'production', BODY_LIMIT_BYTES: String(4 * 1024 * 1024) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const base = await new Promise<string>((resolve, reject) => {
@@ -127,7 +121,7 @@ try {
   const singleRps = await run(clients, 1);
   console.error(`1000-record pushes, 4 clients, ${seconds}s…`);
   const batchRps = await run(4, 1000);
-  const check = connectPostgres(url.toString(), 1);
+  const check = connectPostgres(scratch.url, 1);
   const [stored] = await queryRows<{ txns: unknown; events: unknown }>(check.db, sql`
     select (select count(*) from channel_transactions) as txns, (select count(*) from outbox_events) as events`);
   await check.close();
@@ -150,6 +144,5 @@ try {
 } finally {
   server?.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 1000));
-  await admin.query(`drop database if exists ${dbName} with (force)`);
-  await admin.end();
+  await scratch.drop();
 }

@@ -12,12 +12,11 @@
  */
 import crypto from 'node:crypto';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { connectPostgres, queryRows } from '../src/db/client.js';
 import { type EntryInput, postBatch } from '../src/modules/ledger/ledger.service.js';
 import { verifyLedger } from '../src/modules/ledger/verify.service.js';
-import { pgFloor } from './floor.js';
+import { pgFloor, scratchDatabase } from './floor.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '15' }, members: { type: 'string', default: '100000' } } });
 const seconds = Number(values.seconds);
@@ -27,13 +26,8 @@ const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.
 const floor = pgFloor(adminUrl, seconds);
 console.error('floor:', JSON.stringify(floor));
 
-const dbName = `sl_bench_ledger_${process.pid}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-const url = new URL(adminUrl);
-url.pathname = `/${dbName}`;
-const database = connectPostgres(url.toString(), 10);
+const scratch = await scratchDatabase(adminUrl, 'ledger');
+const database = connectPostgres(scratch.url, 10);
 
 try {
   await database.migrate();
@@ -101,6 +95,5 @@ try {
   console.log(JSON.stringify(result));
 } finally {
   await database.close();
-  await admin.query(`drop database if exists ${dbName} with (force)`);
-  await admin.end();
+  await scratch.drop();
 }

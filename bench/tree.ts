@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
+import { scratchDatabase } from './floor.js';
 import { connectPostgres, queryRows } from '../src/db/client.js';
 import { systemAuditContext } from '../src/modules/audit/audit.service.js';
 import { downlineCount, teamMembers } from '../src/modules/referrals/team.service.js';
@@ -23,13 +23,8 @@ const chains = Number(values.chains);
 const chainLength = Number(values['chain-length']);
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-const dbName = `sl_bench_tree_${process.pid}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-const url = new URL(adminUrl);
-url.pathname = `/${dbName}`;
-const database = connectPostgres(url.toString(), 4);
+const scratch = await scratchDatabase(adminUrl, 'tree');
+const database = connectPostgres(scratch.url, 4);
 const db = database.db;
 
 const pct = (xs: number[], p: number) => {
@@ -147,6 +142,5 @@ try {
   );
 } finally {
   await database.close();
-  await admin.query(`drop database if exists ${dbName} with (force)`);
-  await admin.end();
+  await scratch.drop();
 }
