@@ -119,7 +119,13 @@ try {
   }
   const firstPage = await timeIt(Math.min(samples, 300), () => teamMembers(db, big, { generation: 1, limit: 20 }, { maskPhones: true }));
   const t1 = performance.now();
-  const newParent = closest(5_000) === mid ? 2 : closest(5_000);
+  // The new parent: any member outside mid's subtree that is not already its parent.
+  const inSubtreeOfMid = (k: number) => {
+    for (let p = k; p !== 0; p = parent[p]!) if (p === mid) return true;
+    return false;
+  };
+  let newParent = 2;
+  while (newParent === parent[mid] || inSubtreeOfMid(newParent)) newParent++;
   await moveMember(db, systemAuditContext('bench'), { memberId: mid, newParentId: newParent, reason: 'bench' });
   const reparentMs = performance.now() - t1;
 
