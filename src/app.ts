@@ -20,6 +20,7 @@ import { paymentRoutes } from './modules/payments/payments.routes.js';
 import { notifyRoutes } from './modules/payments/notify.routes.js';
 import { sandboxRoutes } from './modules/payments/sandbox.routes.js';
 import { reconciliationRoutes } from './modules/reconciliation/reconciliation.routes.js';
+import { onboardingRoutes } from './modules/onboarding/onboarding.routes.js';
 import { referralRoutes } from './modules/referrals/referrals.routes.js';
 import { ledgerRoutes } from './modules/ledger/ledger.routes.js';
 import { walletRoutes } from './modules/wallets/wallets.routes.js';
@@ -111,6 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   notifyRoutes(app, ctx);
   reconciliationRoutes(app, ctx);
   referralRoutes(app, ctx);
+  onboardingRoutes(app, ctx);
 
   const built = app as unknown as App;
   built.routeRegistry = routeRegistry;

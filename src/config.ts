@@ -35,6 +35,10 @@ export const configSchema = z.object({
   /** Behind a load balancer, true makes request IPs come from X-Forwarded-For. */
   TRUST_PROXY: bool.default(false),
   BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  /** Onboarding images, stored encrypted; unset: DATA_DIR/uploads. Never a directory the web server serves. */
+  UPLOAD_DIR: z.string().min(1).optional(),
+  /** Largest accepted onboarding image. */
+  UPLOAD_MAX_BYTES: int(10 * 1024, 50 * 1024 * 1024).default(5 * 1024 * 1024),
   /** Mark session cookies Secure; switch on whenever the site is served over HTTPS. */
   COOKIE_SECURE: bool.default(false),
   MEMBER_SESSION_TTL_HOURS: int(1, 24 * 365).default(24 * 30),
@@ -79,6 +83,8 @@ export const configSchema = z.object({
 export type Config = z.infer<typeof configSchema> & {
   /** Absolute form of DATA_DIR. */
   dataDir: string;
+  /** Absolute form of UPLOAD_DIR (default DATA_DIR/uploads). */
+  uploadDir: string;
 };
 
 export class ConfigError extends Error {
@@ -114,5 +120,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('DATA_ENCRYPTION_KEY: expected base64 of 32 bytes in production (unset)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...config, dataDir: path.resolve(config.DATA_DIR) };
+  const dataDir = path.resolve(config.DATA_DIR);
+  return { ...config, dataDir, uploadDir: config.UPLOAD_DIR ? path.resolve(config.UPLOAD_DIR) : path.join(dataDir, 'uploads') };
 }

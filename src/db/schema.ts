@@ -11,3 +11,4 @@ export * from '../modules/channels/channels.schema.js';
 export * from '../modules/payments/payments.schema.js';
 export * from '../modules/reconciliation/reconciliation.schema.js';
 export * from '../modules/referrals/referrals.schema.js';
+export * from '../modules/onboarding/onboarding.schema.js';

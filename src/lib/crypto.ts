@@ -11,23 +11,39 @@ import path from 'node:path';
 export interface FieldCipher {
   encrypt(plain: string): string;
   decrypt(stored: string): string;
+  /** The same scheme for files: nonce | tag | ciphertext. */
+  encryptBytes(plain: Buffer): Buffer;
+  decryptBytes(stored: Buffer): Buffer;
+  /**
+   * A keyed hash (HMAC-SHA256 under a key derived from the data key) for
+   * finding equal values — duplicate ID numbers, blacklist hits — without
+   * storing or decrypting them.
+   */
+  digest(plain: string): string;
 }
 
 export function createFieldCipher(key: Buffer): FieldCipher {
   if (key.length !== 32) throw new Error('the data key must be 32 bytes');
+  const lookupKey = Buffer.from(crypto.hkdfSync('sha256', key, Buffer.alloc(0), 'shanglian:lookup-digest', 32));
+  const seal = (plain: Buffer) => {
+    const nonce = crypto.randomBytes(12);
+    const cipher = crypto.createCipheriv('aes-256-gcm', key, nonce);
+    const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+    return Buffer.concat([nonce, cipher.getAuthTag(), body]);
+  };
+  const open = (raw: Buffer) => {
+    const decipher = crypto.createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
+    decipher.setAuthTag(raw.subarray(12, 28));
+    return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]);
+  };
   return {
-    encrypt(plain) {
-      const nonce = crypto.randomBytes(12);
-      const cipher = crypto.createCipheriv('aes-256-gcm', key, nonce);
-      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return `v1:${Buffer.concat([nonce, cipher.getAuthTag(), body]).toString('base64')}`;
-    },
+    encryptBytes: seal,
+    decryptBytes: open,
+    digest: (plain) => crypto.createHmac('sha256', lookupKey).update(plain, 'utf8').digest('hex'),
+    encrypt: (plain) => `v1:${seal(Buffer.from(plain, 'utf8')).toString('base64')}`,
     decrypt(stored) {
       if (!stored.startsWith('v1:')) throw new Error('unknown ciphertext version');
-      const raw = Buffer.from(stored.slice(3), 'base64');
-      const decipher = crypto.createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
-      decipher.setAuthTag(raw.subarray(12, 28));
-      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+      return open(Buffer.from(stored.slice(3), 'base64')).toString('utf8');
     },
   };
 }

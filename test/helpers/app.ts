@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { type App, buildApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
@@ -44,6 +47,7 @@ export async function createTestContext(
     LOGIN_ACCOUNT_PER_MINUTE: '1000',
     DATA_DIR: '/tmp/shanglian-test-unused',
     DATA_ENCRYPTION_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
+    UPLOAD_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'shanglian-uploads-')),
     ...env,
   });
   const database = await createTestDatabase();
@@ -69,6 +73,7 @@ export async function createTestContext(
     async close() {
       await app.close();
       await database.dispose();
+      fs.rmSync(config.uploadDir, { recursive: true, force: true });
     },
     async registerMember(phone, password = MEMBER_PASSWORD) {
       const sent = await app.inject({ method: 'POST', url: '/api/auth/sms-codes', payload: { phone, purpose: 'register' } });

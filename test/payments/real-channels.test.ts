@@ -3,6 +3,8 @@ import http from 'node:http';
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertMembers } from '../helpers/members.js';
+import { markApproved } from '../helpers/onboarding.js';
 import { queryRows } from '../../src/db/client.js';
 import { buildAlipayNotification, formatAlipayTime } from '../../src/modules/channels/alipay.testing.js';
 import { buildWechatpayNotification } from '../../src/modules/channels/wechatpay.testing.js';
@@ -117,7 +119,15 @@ beforeAll(async () => {
   });
   expect(ali.statusCode, ali.body).toBe(201);
   member = await ctx.registerMember('13500000777');
+  await markApproved(ctx.database.db, member.memberId);
 });
+/** A fresh member whose application is approved: one entry fee each. */
+async function approvedMember() {
+  const [id] = await insertMembers(ctx.database.db, 1);
+  await markApproved(ctx.database.db, id!);
+  return id!;
+}
+
 afterAll(async () => {
   await ctx.close();
   await new Promise((r) => fakeWechat.close(r));
@@ -145,7 +155,7 @@ describe('WeChat Pay', () => {
   });
 
   it('a verified notification pays the order once (204 with no body); replays change nothing', async () => {
-    const order = await createOrder(ctx.database.db, { memberId: member.memberId, purpose: 'entry_fee', channelId: 'wx' });
+    const order = await createOrder(ctx.database.db, { memberId: await approvedMember(), purpose: 'entry_fee', channelId: 'wx' });
     const before = await platformBalance(ctx.database.db, 'channel:clearing');
     const n = wechatNotice(order.orderNo, order.amount);
     const res = await postWechat(n);
@@ -157,7 +167,7 @@ describe('WeChat Pay', () => {
   });
 
   it('a forged or altered notification gets {"code":"FAIL"} and writes nothing', async () => {
-    const order = await createOrder(ctx.database.db, { memberId: member.memberId, purpose: 'entry_fee', channelId: 'wx' });
+    const order = await createOrder(ctx.database.db, { memberId: await approvedMember(), purpose: 'entry_fee', channelId: 'wx' });
     const n = wechatNotice(order.orderNo, order.amount);
     const altered = Buffer.from(n.rawBody);
     altered[altered.length - 3] = altered[altered.length - 3]! ^ 1;
@@ -172,7 +182,7 @@ describe('WeChat Pay', () => {
   });
 
   it.skipIf(!onPostgres)('the same notification 100 times in parallel has one effect', async () => {
-    const order = await createOrder(ctx.database.db, { memberId: member.memberId, purpose: 'entry_fee', channelId: 'wx' });
+    const order = await createOrder(ctx.database.db, { memberId: await approvedMember(), purpose: 'entry_fee', channelId: 'wx' });
     const n = wechatNotice(order.orderNo, order.amount);
     const responses = await Promise.all(Array.from({ length: 100 }, () => postWechat(n)));
     expect(responses.every((r) => r.statusCode === 204)).toBe(true);
@@ -204,7 +214,7 @@ describe('Alipay', () => {
   });
 
   it('TRADE_SUCCESS pays the order (plain "success"); WAIT_BUYER_PAY changes nothing; a forged one gets "fail"', async () => {
-    const order = await createOrder(ctx.database.db, { memberId: member.memberId, purpose: 'entry_fee', channelId: 'ali' });
+    const order = await createOrder(ctx.database.db, { memberId: await approvedMember(), purpose: 'entry_fee', channelId: 'ali' });
     const waiting = await postAli(aliNotice(order.orderNo, '999.00', 'WAIT_BUYER_PAY').rawBody);
     expect(waiting.body).toBe('success');
     expect(await orderStatus(order.orderNo)).toBe('pending');
@@ -223,7 +233,7 @@ describe('Alipay', () => {
   });
 
   it('a wrong total_amount is recorded as an anomaly and pays nothing', async () => {
-    const order = await createOrder(ctx.database.db, { memberId: member.memberId, purpose: 'entry_fee', channelId: 'ali' });
+    const order = await createOrder(ctx.database.db, { memberId: await approvedMember(), purpose: 'entry_fee', channelId: 'ali' });
     expect((await postAli(aliNotice(order.orderNo, '0.01').rawBody)).body).toBe('success');
     expect(await orderStatus(order.orderNo)).toBe('pending');
     const rows = await queryRows<{ outcome: string }>(ctx.database.db, sql`select outcome from payment_notifications where order_no = ${order.orderNo}`);
@@ -234,7 +244,7 @@ describe('Alipay', () => {
 describe('asking the channel about an order', () => {
   it.each(['wx', 'ali'])('%s: finance queries a pending order the channel reports paid, and it is applied once', async (channelId) => {
     const finance = await ctx.staffToken(['finance']);
-    const order = await createOrder(ctx.database.db, { memberId: member.memberId, purpose: 'entry_fee', channelId });
+    const order = await createOrder(ctx.database.db, { memberId: await approvedMember(), purpose: 'entry_fee', channelId });
     const query = () => ctx.app.inject({ method: 'POST', url: `/api/admin/payments/${order.orderNo}/query`, headers: bearer(finance.token) });
     const notYet = await query();
     expect(notYet.statusCode, notYet.body).toBe(200);

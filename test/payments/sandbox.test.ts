@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { markApproved } from '../helpers/onboarding.js';
 import { queryRows } from '../../src/db/client.js';
 import { platformBalance } from '../../src/modules/ledger/ledger.service.js';
 import { verifyLedger } from '../../src/modules/ledger/verify.service.js';
@@ -8,20 +9,22 @@ import { signPush } from '../../src/modules/channels/push-signature.js';
 import { bearer, createTestContext, type TestContext } from '../helpers/app.js';
 
 let ctx: TestContext;
-let member: { token: string; memberId: number };
 const KEY = 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=';
 const sandboxSecret = crypto.createHmac('sha256', Buffer.from(KEY, 'base64')).update('sandbox-channel').digest('hex');
 
 beforeAll(async () => {
   ctx = await createTestContext({ DATA_ENCRYPTION_KEY: KEY });
-  member = await ctx.registerMember('13400000001');
 });
 afterAll(() => ctx.close());
 
-const createOrder = async (token = member.token) => {
-  const res = await ctx.app.inject({ method: 'POST', url: '/api/member/payments', headers: bearer(token), payload: { purpose: 'entry_fee' } });
+let phones = 0;
+/** Each order is a different approved member's entry fee (a member has one open entry-fee order at a time). */
+const createOrder = async () => {
+  const payer = await ctx.registerMember(`134100${String(++phones).padStart(5, '0')}`);
+  await markApproved(ctx.database.db, payer.memberId);
+  const res = await ctx.app.inject({ method: 'POST', url: '/api/member/payments', headers: bearer(payer.token), payload: { purpose: 'entry_fee' } });
   expect(res.statusCode, res.body).toBe(201);
-  return res.json() as { orderNo: string; amountFen: string; status: string; checkoutUrl: string; simulated: boolean };
+  return { ...(res.json() as { orderNo: string; amountFen: string; status: string; checkoutUrl: string; simulated: boolean }), token: payer.token };
 };
 
 function notify(body: Record<string, unknown>, secret = sandboxSecret) {
@@ -57,7 +60,7 @@ describe('paying an order in the sandbox', () => {
 
     const pay = await ctx.app.inject({ method: 'POST', url: `${order.checkoutUrl}/pay` });
     expect(pay.statusCode).toBe(303);
-    const after = await ctx.app.inject({ method: 'GET', url: `/api/member/payments/${order.orderNo}`, headers: bearer(member.token) });
+    const after = await ctx.app.inject({ method: 'GET', url: `/api/member/payments/${order.orderNo}`, headers: bearer(order.token) });
     expect(after.json()).toMatchObject({ status: 'paid', checkoutUrl: null });
     expect(Number(await confirmedEvents(order.orderNo))).toBe(1);
     expect(await platformBalance(ctx.database.db, 'fees:onboarding')).toBe(-99_900n);
@@ -90,14 +93,14 @@ describe('paying an order in the sandbox', () => {
     await ctx.database.db.execute(sql`update payment_orders set expires_at = now() - interval '1 hour' where order_no = ${late.orderNo}`);
     expect((await notify(paidNotice(late.orderNo, late.amountFen))).json().outcome).toBe('expired_order');
     expect(await platformBalance(ctx.database.db, 'channel:clearing')).toBe(before);
-    const mine = await ctx.app.inject({ method: 'GET', url: `/api/member/payments/${order.orderNo}`, headers: bearer(member.token) });
+    const mine = await ctx.app.inject({ method: 'GET', url: `/api/member/payments/${order.orderNo}`, headers: bearer(order.token) });
     expect(mine.json().status).toBe('pending');
   });
 
   it('a failed payment marks the order failed', async () => {
     const order = await createOrder();
     await ctx.app.inject({ method: 'POST', url: `${order.checkoutUrl}/fail` });
-    const after = await ctx.app.inject({ method: 'GET', url: `/api/member/payments/${order.orderNo}`, headers: bearer(member.token) });
+    const after = await ctx.app.inject({ method: 'GET', url: `/api/member/payments/${order.orderNo}`, headers: bearer(order.token) });
     expect(after.json().status).toBe('failed');
   });
 
@@ -113,6 +116,7 @@ describe('paying an order in the sandbox', () => {
   it("a member cannot see another member's order", async () => {
     const order = await createOrder();
     const other = await ctx.registerMember('13400000002');
+    await markApproved(ctx.database.db, other.memberId);
     const res = await ctx.app.inject({ method: 'GET', url: `/api/member/payments/${order.orderNo}`, headers: bearer(other.token) });
     expect(res.statusCode).toBe(404);
   });
@@ -127,6 +131,7 @@ describe('with the sandbox switched off', () => {
     const off = await createTestContext({ SANDBOX_PAYMENTS: 'false' });
     try {
       const m = await off.registerMember('13400000003');
+      await markApproved(off.database.db, m.memberId);
       const create = await off.app.inject({ method: 'POST', url: '/api/member/payments', headers: bearer(m.token), payload: { purpose: 'entry_fee' } });
       expect(create.statusCode).toBe(400);
       expect((await off.app.inject({ method: 'GET', url: '/sandbox/checkout/SL2026ABCDEF12' })).statusCode).toBe(404);

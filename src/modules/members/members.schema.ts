@@ -28,6 +28,7 @@ export const members = pgTable(
   (t) => [
     uniqueIndex('members_phone_key').on(t.phone),
     index('members_registration_ip_idx').on(t.registrationIp, t.createdAt),
+    index('members_registration_device_idx').on(t.registrationDeviceId, t.createdAt),
     check('members_status_check', sql`${t.status} in ('active', 'suspended', 'closed')`),
   ],
 );

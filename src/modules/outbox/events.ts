@@ -24,7 +24,17 @@ export interface PaymentConfirmedPayload {
   paidAt: string;
 }
 
+/** The entry fee is paid: the member is active. Produces onboarding rewards (SPEC §6). */
+export interface OnboardingFeePaidPayload {
+  memberId: number;
+  orderId: number;
+  orderNo: string;
+  amountFen: string;
+  paidAt: string;
+}
+
 export interface DomainEvents {
+  onboarding_fee_paid: OnboardingFeePaidPayload;
   transaction_settled: TransactionEventPayload;
   transaction_refunded: TransactionEventPayload;
   payment_confirmed: PaymentConfirmedPayload;

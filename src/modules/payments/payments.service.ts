@@ -1,47 +1,34 @@
 import crypto from 'node:crypto';
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
-import { z } from 'zod';
 import { type Db, queryRows } from '../../db/client.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { formatYuan, type Fen } from '../../lib/money.js';
 import type { PlatformAccount } from '../ledger/ledger.schema.js';
 import { post } from '../ledger/ledger.service.js';
 import { emitEvents } from '../outbox/outbox.service.js';
-import { readSettings, type SettingsDefinition } from '../settings/settings.service.js';
 import { type PaymentOrder, paymentNotifications, paymentOrders, type PaymentPurpose } from './payments.schema.js';
 
-/** The entry fee (入驻费) members pay once their application is approved. */
-export const entryFeeSettingsDef: SettingsDefinition<{ amountFen: bigint; orderTtlMinutes: number }> = {
-  key: 'entry_fee',
-  schema: z.object({
-    amountFen: z.union([z.string().regex(/^\d{1,12}$/), z.number().int().min(1)]).transform((v) => BigInt(v)),
-    orderTtlMinutes: z.number().int().min(5).max(24 * 60),
-  }),
-  defaults: () => ({ amountFen: 99_900n, orderTtlMinutes: 30 }),
-};
-
 /**
- * What a purpose costs and where its money goes. The module that owns the
- * purpose (onboarding, levels) consumes the `payment_confirmed` event.
+ * What a purpose costs, where its money goes and what it does once paid.
+ * The module that owns the purpose (onboarding, levels) registers it, so
+ * payments never need to know about applications or ladders.
  */
-interface PurposeDefinition {
+export interface PurposeDefinition {
   feeAccount: PlatformAccount;
   label: string;
-  price(db: Db, memberId: number, purposeRef: string | null): Promise<{ amount: Fen; ttlMinutes: number }>;
+  /** The price now; throws (4xx) when the member may not buy this now. Runs in the order's transaction. */
+  price(tx: Db, memberId: number, purposeRef: string | null): Promise<{ amount: Fen; ttlMinutes: number }>;
+  /** A pending, unexpired order for the same thing is handed out again instead of a second one. */
+  reusePending?: boolean;
+  /** Side effects of opening an order (e.g. the application moves to fee_pending), in the order's transaction. */
+  onOrderCreated?(tx: Db, order: PaymentOrder): Promise<void>;
+  /** What the payment buys, applied in the same transaction as the confirmation and its ledger entry. */
+  onConfirmed?(tx: Db, order: PaymentOrder, paidAt: Date): Promise<void>;
 }
 
-const purposes: Partial<Record<PaymentPurpose, PurposeDefinition>> = {
-  entry_fee: {
-    feeAccount: 'fees:onboarding',
-    label: '入驻费',
-    async price(db) {
-      const { value } = await readSettings(db, entryFeeSettingsDef);
-      return { amount: value.amountFen, ttlMinutes: value.orderTtlMinutes };
-    },
-  },
-};
+const purposes: Partial<Record<PaymentPurpose, PurposeDefinition>> = {};
 
-/** Lets the levels module register `level_purchase` (its price depends on the ladder). */
+/** Owners of a purpose register it when their module loads (onboarding: entry_fee; levels: level_purchase). */
 export function registerPurpose(purpose: PaymentPurpose, definition: PurposeDefinition) {
   purposes[purpose] = definition;
 }
@@ -55,20 +42,44 @@ const newOrderNo = () => {
 export async function createOrder(db: Db, input: { memberId: number; purpose: PaymentPurpose; purposeRef?: string | null; channelId: string }): Promise<PaymentOrder> {
   const definition = purposes[input.purpose];
   if (!definition) throw new AppError('BAD_REQUEST', `Payments for ${input.purpose} are not available`);
-  const { amount, ttlMinutes } = await definition.price(db, input.memberId, input.purposeRef ?? null);
-  const [order] = await db
-    .insert(paymentOrders)
-    .values({
-      orderNo: newOrderNo(),
-      memberId: input.memberId,
-      purpose: input.purpose,
-      purposeRef: input.purposeRef ?? null,
-      amount,
-      channelId: input.channelId,
-      expiresAt: new Date(Date.now() + ttlMinutes * 60_000),
-    })
-    .returning();
-  return order!;
+  return db.transaction(async (tx) => {
+    // One order at a time per member and purpose: serialise concurrent clicks.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`order:${input.memberId}:${input.purpose}`}, 0))`);
+    const { amount, ttlMinutes } = await definition.price(tx, input.memberId, input.purposeRef ?? null);
+    if (definition.reusePending) {
+      const [open] = await tx
+        .select()
+        .from(paymentOrders)
+        .where(
+          and(
+            eq(paymentOrders.memberId, input.memberId),
+            eq(paymentOrders.purpose, input.purpose),
+            eq(paymentOrders.channelId, input.channelId),
+            eq(paymentOrders.status, 'pending'),
+            eq(paymentOrders.amount, amount),
+            sql`${paymentOrders.purposeRef} is not distinct from ${input.purposeRef ?? null}`,
+            sql`${paymentOrders.expiresAt} > now() + interval '2 minutes'`,
+          ),
+        )
+        .orderBy(desc(paymentOrders.id))
+        .limit(1);
+      if (open) return open;
+    }
+    const [order] = await tx
+      .insert(paymentOrders)
+      .values({
+        orderNo: newOrderNo(),
+        memberId: input.memberId,
+        purpose: input.purpose,
+        purposeRef: input.purposeRef ?? null,
+        amount,
+        channelId: input.channelId,
+        expiresAt: new Date(Date.now() + ttlMinutes * 60_000),
+      })
+      .returning();
+    await definition.onOrderCreated?.(tx, order!);
+    return order!;
+  });
 }
 
 export interface Confirmation {
@@ -119,6 +130,7 @@ export async function confirmPayment(db: Db, c: Confirmation): Promise<Confirmat
         .update(paymentOrders)
         .set({ status: 'paid', channelTradeNo: c.channelTradeNo, paidAt: c.paidAt ?? sql`now()`, updatedAt: sql`now()` })
         .where(eq(paymentOrders.id, order.id));
+      const paidAt = c.paidAt ?? new Date();
       await post(tx, {
         idempotencyKey: `payment:${order.orderNo}`,
         kind: 'payment',
@@ -142,10 +154,11 @@ export async function confirmPayment(db: Db, c: Confirmation): Promise<Confirmat
             purposeRef: order.purposeRef,
             amountFen: order.amount.toString(),
             channelId: order.channelId,
-            paidAt: (c.paidAt ?? new Date()).toISOString(),
+            paidAt: paidAt.toISOString(),
           },
         },
       ]);
+      await definition.onConfirmed?.(tx, { ...order, status: 'paid', channelTradeNo: c.channelTradeNo, paidAt }, paidAt);
     }
     return outcome;
   });
