@@ -1,3 +1,5 @@
+import jsqr from 'jsqr';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestContext, MEMBER_PASSWORD, type TestContext } from '../helpers/app.js';
 
@@ -21,12 +23,36 @@ beforeAll(async () => {
   const a = await inviteOf(m.a.token);
   m.b = asMember(await registerWith('13600000102', a.code, 'code'));
   const b = await inviteOf(m.b.token);
-  expect(b.link).toBe(`/m/register?invite=${b.code}`);
+  expect(b.link).toBe(`http://localhost/m/register?invite=${b.code}`);
   m.c = asMember(await registerWith('13600000103', b.code, 'link'));
   m.d = asMember(await registerWith('13600000104', (await inviteOf(m.c.token)).code));
   m.e = await ctx.registerMember('13600000105');
 });
 afterAll(() => ctx.close());
+
+describe('the invite poster', () => {
+  it("is a PNG whose QR code is the member's own absolute invite link", async () => {
+    const invite = await inviteOf(m.b.token);
+    const res = await ctx.app.inject({ method: 'GET', url: '/api/member/invite/poster.png', headers: bearer(m.b.token) });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('image/png');
+    const png = PNG.sync.read(res.rawPayload);
+    const qr = jsqr(new Uint8ClampedArray(png.data), png.width, png.height);
+    expect(qr?.data).toBe(invite.link);
+    expect((await ctx.app.inject({ method: 'GET', url: '/api/member/invite/poster.png' })).statusCode).toBe(401);
+  });
+
+  it('links to PUBLIC_BASE_URL when it is configured', async () => {
+    const other = await createTestContext({ PUBLIC_BASE_URL: 'https://join.example.com' });
+    try {
+      const x = await other.registerMember('13600000199');
+      const invite = (await other.app.inject({ method: 'GET', url: '/api/member/invite', headers: bearer(x.token) })).json();
+      expect(invite.link).toBe(`https://join.example.com/m/register?invite=${invite.code}`);
+    } finally {
+      await other.close();
+    }
+  });
+});
 
 describe('registration with an invite', () => {
   it('refuses an unknown invite code and creates nothing', async () => {

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
@@ -6,8 +6,12 @@ import { cursorParam, idParam, pageLimit } from '../../lib/http/schemas.js';
 import { auditContextOf } from '../audit/audit.service.js';
 import { access, requireMember } from '../auth/access.js';
 import { getMember } from '../members/members.service.js';
+import { renderInvitePoster } from './poster.js';
 import { type TeamMember, teamMembers, teamSummary, uplineOf } from './team.service.js';
 import { bindingHistoryOf, getNode, inviteCodeOf, moveMember } from './tree.service.js';
+
+/** Shown on posters and pages; one place to rename the platform. */
+const PLATFORM_NAME = '商联';
 
 const teamMemberOut = z.object({
   memberId: z.number(),
@@ -36,13 +40,37 @@ export function referralRoutes(appBase: FastifyInstance, ctx: AppContext) {
   const app = appBase.withTypeProvider<ZodTypeProvider>();
   const tags = ['member: team'];
 
+  /**
+   * The link must be absolute: it travels in chats and QR codes. Without
+   * PUBLIC_BASE_URL it is built from the address the member used to reach us.
+   */
+  const inviteLinkOf = (req: FastifyRequest, code: string) =>
+    new URL(`/m/register?invite=${encodeURIComponent(code)}`, ctx.config.PUBLIC_BASE_URL ?? `${req.protocol}://${req.host}`).toString();
+
   app.get('/api/member/invite', {
     config: { access: access.member },
-    schema: { tags, summary: 'My invite code and link', response: { 200: z.object({ code: z.string(), link: z.string() }) } },
+    schema: {
+      tags,
+      summary: 'My invite code, link and poster',
+      response: { 200: z.object({ code: z.string(), link: z.string(), posterUrl: z.string().describe('PNG with a QR code of the link') }) },
+    },
   }, async (req) => {
     const code = await inviteCodeOf(ctx.db, requireMember(req).memberId);
-    const path = `/m/register?invite=${code}`;
-    return { code, link: ctx.config.PUBLIC_BASE_URL ? new URL(path, ctx.config.PUBLIC_BASE_URL).toString() : path };
+    return { code, link: inviteLinkOf(req, code), posterUrl: '/api/member/invite/poster.png' };
+  });
+
+  app.get('/api/member/invite/poster.png', {
+    config: { access: access.member },
+    schema: { tags, summary: 'My share poster (PNG, 750×1334): my name, the platform name and a QR code of my invite link' },
+  }, async (req, reply) => {
+    const memberId = requireMember(req).memberId;
+    const [member, code] = await Promise.all([getMember(ctx.db, memberId), inviteCodeOf(ctx.db, memberId)]);
+    const png = await renderInvitePoster({ memberName: member.displayName, platformName: PLATFORM_NAME, inviteCode: code, link: inviteLinkOf(req, code) });
+    return reply
+      .header('content-type', 'image/png')
+      .header('cache-control', 'private, max-age=300')
+      .header('content-disposition', `inline; filename="invite-${code}.png"`)
+      .send(png);
   });
 
   app.get('/api/member/team/summary', {
