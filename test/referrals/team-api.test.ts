@@ -32,12 +32,13 @@ afterAll(() => ctx.close());
 
 describe('the invite poster', () => {
   it("is a PNG whose QR code is the member's own absolute invite link", async () => {
-    const invite = await inviteOf(m.b.token);
-    const res = await ctx.app.inject({ method: 'GET', url: '/api/member/invite/poster.png', headers: bearer(m.b.token) });
+    const b = m.b!;
+    const invite = await inviteOf(b.token);
+    const res = await ctx.app.inject({ method: 'GET', url: '/api/member/invite/poster.png', headers: bearer(b.token) });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('image/png');
     const png = PNG.sync.read(res.rawPayload);
-    const qr = jsqr(new Uint8ClampedArray(png.data), png.width, png.height);
+    const qr = jsqr.default(new Uint8ClampedArray(png.data), png.width, png.height);
     expect(qr?.data).toBe(invite.link);
     expect((await ctx.app.inject({ method: 'GET', url: '/api/member/invite/poster.png' })).statusCode).toBe(401);
   });
@@ -50,6 +51,25 @@ describe('the invite poster', () => {
       expect(invite.link).toBe(`https://join.example.com/m/register?invite=${invite.code}`);
     } finally {
       await other.close();
+    }
+  });
+});
+
+describe('an operator that requires an inviter', () => {
+  it('refuses registration without an invite code and says so on the registration options', async () => {
+    const owner = await ctx.staffToken(['owner']);
+    const inviter = await ctx.registerMember('13600000152');
+    const set = await ctx.app.inject({ method: 'PUT', url: '/api/admin/settings/registration', headers: bearer(owner.token), payload: { requireInviter: true, version: 0 } });
+    expect(set.statusCode, set.body).toBe(200);
+    try {
+      expect((await ctx.app.inject({ method: 'GET', url: '/api/member/registration-options' })).json()).toEqual({ requireInviter: true });
+      const without = await registerWith('13600000150');
+      expect(without.statusCode).toBe(400);
+      expect(without.json().error.details).toMatchObject({ field: 'inviteCode' });
+      const withCode = await registerWith('13600000151', (await inviteOf(inviter.token)).code, 'code');
+      expect(withCode.statusCode).toBe(201);
+    } finally {
+      await ctx.app.inject({ method: 'PUT', url: '/api/admin/settings/registration', headers: bearer(owner.token), payload: { requireInviter: false, version: 1 } });
     }
   });
 });

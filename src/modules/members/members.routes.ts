@@ -9,7 +9,8 @@ import { deliverSession, sessionRoutes, smsRoutes } from '../auth/auth.routes.js
 import { login } from '../auth/login.service.js';
 import { assertStrongPassword, MEMBER_PASSWORD_MIN } from '../auth/passwords.js';
 import type { Member } from './members.schema.js';
-import { getMember, isPhoneRegistered, listMembers, memberStore, registerMember, resetMemberPassword, setMemberStatus, unlockMember } from './members.service.js';
+import { readSettings, writeSettings } from '../settings/settings.service.js';
+import { getMember, isPhoneRegistered, listMembers, memberStore, registerMember, registrationSettingsDef, resetMemberPassword, setMemberStatus, unlockMember } from './members.service.js';
 
 const memberOut = z.object({
   id: z.number(),
@@ -78,6 +79,32 @@ export function memberRoutes(appBase: FastifyInstance, ctx: AppContext) {
       sessionTtlHours: ctx.config.MEMBER_SESSION_TTL_HOURS,
     });
     return reply.code(201).send({ member: toOut(member), session: deliverSession(reply, ctx, 'member', session, body.client) });
+  });
+
+  app.get('/api/member/registration-options', {
+    config: { access: access.public },
+    schema: { tags, summary: 'What the registration page must ask for', response: { 200: z.object({ requireInviter: z.boolean() }) } },
+  }, async () => (await readSettings(ctx.db, registrationSettingsDef)).value);
+
+  app.get('/api/admin/settings/registration', {
+    config: { access: access.anyStaff },
+    schema: { tags: ['admin: settings'], summary: 'Registration rules', response: { 200: z.object({ requireInviter: z.boolean(), version: z.number() }) } },
+  }, async () => {
+    const s = await readSettings(ctx.db, registrationSettingsDef);
+    return { ...s.value, version: s.version };
+  });
+
+  app.put('/api/admin/settings/registration', {
+    config: { access: access.staff('owner') },
+    schema: {
+      tags: ['admin: settings'],
+      summary: 'Require an inviter for new registrations, or not (send the version you read)',
+      body: z.object({ requireInviter: z.boolean(), version: z.number().int().min(0) }),
+      response: { 200: z.object({ requireInviter: z.boolean(), version: z.number() }) },
+    },
+  }, async (req) => {
+    const saved = await writeSettings(ctx.db, auditContextOf(req), registrationSettingsDef, { requireInviter: req.body.requireInviter }, req.body.version, (v) => v);
+    return { ...saved.value, version: saved.version };
   });
 
   app.post('/api/member/login', {

@@ -7,6 +7,8 @@ import type { PasswordHasher } from '../auth/passwords.js';
 import { createSession, type NewSession, revokeAllSessions } from '../auth/sessions.service.js';
 import { checkSmsCode, consumeSmsCode } from '../auth/sms.service.js';
 import { bindFirst, memberByInviteCode } from '../referrals/tree.service.js';
+import { readSettings, type SettingsDefinition } from '../settings/settings.service.js';
+import { z } from 'zod';
 import { type Member, members } from './members.schema.js';
 
 export const memberStore: PasswordStore = {
@@ -46,8 +48,18 @@ export interface RegisterInput {
   inviteVia?: 'code' | 'link' | undefined;
 }
 
+/** Registration rules the operator sets (SPEC §2: the operator may require an inviter). */
+export const registrationSettingsDef: SettingsDefinition<{ requireInviter: boolean }> = {
+  key: 'registration',
+  schema: z.object({ requireInviter: z.boolean() }),
+  defaults: () => ({ requireInviter: false }),
+};
+
 /** Creates the account and its first session in one transaction; the SMS code is spent only if both succeed. */
 export async function registerMember(db: Db, input: RegisterInput): Promise<{ member: Member; session: NewSession }> {
+  if (!input.inviteCode && (await readSettings(db, registrationSettingsDef)).value.requireInviter) {
+    throw new AppError('VALIDATION_FAILED', '注册需要邀请码：请通过邀请链接或输入邀请码注册', { field: 'inviteCode' });
+  }
   const codeId = await checkSmsCode(db, { phone: input.phone, purpose: 'register', code: input.smsCode });
   return db.transaction(async (tx) => {
     await consumeSmsCode(tx, codeId);
