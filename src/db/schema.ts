@@ -12,3 +12,4 @@ export * from '../modules/payments/payments.schema.js';
 export * from '../modules/reconciliation/reconciliation.schema.js';
 export * from '../modules/referrals/referrals.schema.js';
 export * from '../modules/onboarding/onboarding.schema.js';
+export * from '../modules/performance/performance.schema.js';

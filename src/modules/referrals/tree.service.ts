@@ -13,7 +13,27 @@ export const MAX_REACH = 3;
  * a member while that member's subtree is rewritten would keep a stale path):
  * bindings share this lock, moves take it alone. Moves are rare staff actions.
  */
-const TREE_LOCK = 7_001_002;
+export const TREE_LOCK = 7_001_002;
+
+/** A member (with its whole downline) got a new path: a first binding or a staff move. */
+export interface SubtreeMoved {
+  memberId: number;
+  oldPath: number[];
+  newPath: number[];
+}
+
+/**
+ * Modules that keep figures per ancestor (performance, levels) register here
+ * and update them in the transaction that moves the member, so the tree and
+ * its rollups never disagree. Listeners run after the paths are rewritten.
+ */
+const subtreeListeners: ((tx: Db, moved: SubtreeMoved) => Promise<void>)[] = [];
+export function onSubtreeMoved(listener: (tx: Db, moved: SubtreeMoved) => Promise<void>) {
+  subtreeListeners.push(listener);
+}
+async function notifyMoved(tx: Db, moved: SubtreeMoved) {
+  for (const listener of subtreeListeners) await listener(tx, moved);
+}
 
 export type BindingVia = 'invite_code' | 'invite_link' | 'staff_assign' | 'staff_move';
 
@@ -97,6 +117,7 @@ export async function bindFirst(tx: Db, input: { memberId: number; parentId: num
     .where(eq(memberTree.memberId, input.memberId));
   await adjustCounts(tx, newPath, node.descendants + 1, 1);
   await recordBinding(tx, { memberId: input.memberId, fromParentId: null, toParentId: parent.memberId, via: input.via, actor: input.actor, reason: input.reason ?? null });
+  await notifyMoved(tx, { memberId: input.memberId, oldPath: node.path, newPath });
 }
 
 /**
@@ -150,6 +171,7 @@ export async function moveMember(db: Db, audit: AuditContext, input: { memberId:
       .where(eq(memberTree.memberId, input.memberId));
     await adjustCounts(tx, node.path, -(node.descendants + 1), -1);
     await adjustCounts(tx, newPath, node.descendants + 1, 1);
+    await notifyMoved(tx, { memberId: input.memberId, oldPath: node.path, newPath });
     const via: BindingVia = node.parentId === null ? 'staff_assign' : 'staff_move';
     await recordBinding(tx, { memberId: input.memberId, fromParentId: node.parentId, toParentId: input.newParentId, via, actor: audit, reason: input.reason });
     await recordAudit(tx, audit, {

@@ -1,0 +1,42 @@
+import { sql } from 'drizzle-orm';
+import { bigint, date, index, integer, pgTable, primaryKey, timestamp } from 'drizzle-orm/pg-core';
+
+/**
+ * Performance (业绩) per member per month, in the platform time zone.
+ *
+ * `personal_*` are the member's own settled sales and refunds; `team_*` are
+ * the same sums over the whole downline, excluding the member ("team
+ * including self" is team + personal). `team_active` counts downline members
+ * with a settled sale in the month. Every figure a condition needs is one
+ * primary-key read, whatever the depth or size of the team.
+ *
+ * How team totals stay current: each batch of transactions adds its sums to
+ * the member's row and, in the same statement, to the row of every ancestor
+ * on the member's stored path (member_tree.path), grouped so an ancestor
+ * shared by many transactions in the batch is written once. The cost is the
+ * number of distinct ancestors in the batch, not transactions × depth.
+ */
+export const memberPerformance = pgTable(
+  'member_performance',
+  {
+    memberId: bigint('member_id', { mode: 'number' }).notNull(),
+    /** First day of the month. */
+    month: date('month', { mode: 'string' }).notNull(),
+    personalSettled: bigint('personal_settled', { mode: 'bigint' }).notNull().default(sql`0`),
+    personalRefunded: bigint('personal_refunded', { mode: 'bigint' }).notNull().default(sql`0`),
+    personalTxns: integer('personal_txns').notNull().default(0),
+    teamSettled: bigint('team_settled', { mode: 'bigint' }).notNull().default(sql`0`),
+    teamRefunded: bigint('team_refunded', { mode: 'bigint' }).notNull().default(sql`0`),
+    teamActive: integer('team_active').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.memberId, t.month] }),
+    index('member_performance_team_rank_idx').on(t.month, sql`(${t.teamSettled} - ${t.teamRefunded}) desc`),
+  ],
+);
+
+/** Months closed by settlement: their figures are never rewritten; later records count in the month they arrive. */
+export const performanceMonths = pgTable('performance_months', {
+  month: date('month', { mode: 'string' }).primaryKey(),
+  closedAt: timestamp('closed_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,0 +1,316 @@
+import { sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../../db/client.js';
+import { AppError } from '../../lib/errors.js';
+import type { Fen } from '../../lib/money.js';
+import type { TransactionEventPayload } from '../outbox/events.js';
+import { consumeEvents, type OutboxEvent } from '../outbox/outbox.service.js';
+import { onSubtreeMoved, TREE_LOCK } from '../referrals/tree.service.js';
+
+export const PERFORMANCE_CONSUMER = 'performance';
+
+// ---------------------------------------------------------------- months
+
+const monthFormatters = new Map<string, Intl.DateTimeFormat>();
+/** The month (first day, 'YYYY-MM-01') that `at` falls in, in the platform time zone. */
+export function monthOf(at: Date, timeZone: string): string {
+  let f = monthFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' });
+    monthFormatters.set(timeZone, f);
+  }
+  const parts = f.formatToParts(at);
+  return `${parts.find((p) => p.type === 'year')!.value}-${parts.find((p) => p.type === 'month')!.value}-01`;
+}
+
+export function shiftMonth(month: string, by: number): string {
+  const y = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7)) - 1 + by;
+  const yy = y + Math.floor(m / 12);
+  const mm = ((m % 12) + 12) % 12;
+  return `${yy}-${String(mm + 1).padStart(2, '0')}-01`;
+}
+
+/** 'YYYY-MM' from the API to the stored first-of-month form. */
+export function parseMonth(value: string): string {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(value)) throw new AppError('BAD_REQUEST', 'Months are written YYYY-MM', { month: value });
+  return `${value}-01`;
+}
+
+export async function closedMonths(db: Db): Promise<Set<string>> {
+  const rows = await queryRows<{ month: string }>(db, sql`select month::text as month from performance_months`);
+  return new Set(rows.map((r) => r.month));
+}
+
+/**
+ * The month a transaction counts in: the month it happened (refunds: the
+ * month the refund settled), unless that month is closed — then the month
+ * it reached us, so closed figures never change.
+ */
+export function attributedMonth(occurredAt: Date, receivedAt: Date, closed: Set<string>, timeZone: string): string {
+  const m = monthOf(occurredAt, timeZone);
+  return closed.has(m) ? monthOf(receivedAt, timeZone) : m;
+}
+
+// ---------------------------------------------------------------- applying transactions
+
+type Delta = { memberId: number; month: string; settled: bigint; refunded: bigint; sales: number };
+
+/** Listeners (levels) re-evaluate the members whose figures changed, in the same transaction. */
+const changeListeners: ((tx: Db, memberIds: number[]) => Promise<void>)[] = [];
+export function onPerformanceChanged(listener: (tx: Db, memberIds: number[]) => Promise<void>) {
+  changeListeners.push(listener);
+}
+
+/**
+ * Adds per-(member, month) deltas to the members' personal figures and to the
+ * team figures of all their ancestors, in one statement. A member counts as
+ * active in a month from its first settled sale; that adds 1 to each
+ * ancestor's `team_active` once. Returns every member whose row changed.
+ */
+async function applyDeltas(tx: Db, deltas: Delta[]): Promise<number[]> {
+  if (deltas.length === 0) return [];
+  const rows = await queryRows<{ member_id: number | string }>(tx, sql`
+    with d(member_id, month, s, r, n) as (
+      select * from unnest(${`{${deltas.map((d) => d.memberId).join(',')}}`}::bigint[], ${sql.param(deltas.map((d) => d.month))}::date[],
+        ${`{${deltas.map((d) => d.settled).join(',')}}`}::bigint[], ${`{${deltas.map((d) => d.refunded).join(',')}}`}::bigint[],
+        ${`{${deltas.map((d) => d.sales).join(',')}}`}::int[])),
+    act as (
+      select d.member_id, d.month, case when coalesce(p.personal_settled, 0) = 0 and d.s > 0 then 1 else 0 end as a
+      from d left join member_performance p on p.member_id = d.member_id and p.month = d.month),
+    all_rows as (
+      select member_id, month, s as ps, r as pr, n as pn, 0::bigint as ts, 0::bigint as tr, 0 as ta from d
+      union all
+      select anc, d.month, 0, 0, 0, d.s, d.r, act.a
+      from d join act on act.member_id = d.member_id and act.month = d.month
+      join member_tree mt on mt.member_id = d.member_id
+      cross join lateral unnest(mt.path) as anc),
+    g as (
+      select member_id, month, sum(ps)::bigint as ps, sum(pr)::bigint as pr, sum(pn)::int as pn, sum(ts)::bigint as ts, sum(tr)::bigint as tr, sum(ta)::int as ta
+      from all_rows group by member_id, month)
+    insert into member_performance as p (member_id, month, personal_settled, personal_refunded, personal_txns, team_settled, team_refunded, team_active)
+    select member_id, month, ps, pr, pn, ts, tr, ta from g order by member_id, month
+    on conflict (member_id, month) do update set
+      personal_settled = p.personal_settled + excluded.personal_settled,
+      personal_refunded = p.personal_refunded + excluded.personal_refunded,
+      personal_txns = p.personal_txns + excluded.personal_txns,
+      team_settled = p.team_settled + excluded.team_settled,
+      team_refunded = p.team_refunded + excluded.team_refunded,
+      team_active = p.team_active + excluded.team_active
+    returning member_id`);
+  return [...new Set(rows.map((r) => Number(r.member_id)))];
+}
+
+/** Turns transaction events into per-(member, month) deltas. */
+export function deltasOf(events: OutboxEvent<TransactionEventPayload>[], closed: Set<string>, timeZone: string): Delta[] {
+  const byKey = new Map<string, Delta>();
+  for (const e of events) {
+    const month = attributedMonth(new Date(e.payload.occurredAt), e.createdAt, closed, timeZone);
+    const key = `${e.payload.memberId}|${month}`;
+    let d = byKey.get(key);
+    if (!d) byKey.set(key, (d = { memberId: e.payload.memberId, month, settled: 0n, refunded: 0n, sales: 0 }));
+    const amount = BigInt(e.payload.amountFen);
+    if (e.type === 'transaction_settled') {
+      d.settled += amount;
+      d.sales += 1;
+    } else d.refunded += amount;
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * Processes the next batch of transaction events exactly once (the cursor
+ * moves in the same transaction). The shared tree lock keeps every path
+ * still while the batch adds along them; a move waits for the batch.
+ */
+export async function consumePerformance(db: Db, timeZone: string, limit = 2000): Promise<number> {
+  return consumeEvents(db, PERFORMANCE_CONSUMER, ['transaction_settled', 'transaction_refunded'], async (tx, events) => {
+    await tx.execute(sql`select pg_advisory_xact_lock_shared(${TREE_LOCK})`);
+    const changed = await applyDeltas(tx, deltasOf(events, await closedMonths(tx), timeZone));
+    for (const listener of changeListeners) await listener(tx, changed);
+  }, limit);
+}
+
+/** Processes everything pending; returns the number of events. */
+export async function drainPerformance(db: Db, timeZone: string): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await consumePerformance(db, timeZone);
+    if (n === 0) return total;
+    total += n;
+  }
+}
+
+// ---------------------------------------------------------------- moves
+
+/**
+ * When a member moves, its own figures plus its team's leave the old
+ * ancestors and join the new ones, for every open month. Closed months keep
+ * the tree they were closed with.
+ */
+onSubtreeMoved(async (tx, moved) => {
+  if (moved.oldPath.length === 0 && moved.newPath.length === 0) return;
+  const path = (p: number[]) => `{${p.join(',')}}`;
+  await tx.execute(sql`
+    with x as (
+      select month, personal_settled + team_settled as s, personal_refunded + team_refunded as r,
+        team_active + case when personal_settled > 0 then 1 else 0 end as a
+      from member_performance
+      where member_id = ${moved.memberId} and month not in (select month from performance_months)),
+    all_rows as (
+      select anc, x.month, -x.s as s, -x.r as r, -x.a as a from x cross join unnest(${path(moved.oldPath)}::bigint[]) as anc
+      union all
+      select anc, x.month, x.s, x.r, x.a from x cross join unnest(${path(moved.newPath)}::bigint[]) as anc),
+    g as (select anc, month, sum(s)::bigint as s, sum(r)::bigint as r, sum(a)::int as a from all_rows group by anc, month
+          having sum(s) <> 0 or sum(r) <> 0 or sum(a) <> 0)
+    insert into member_performance as p (member_id, month, team_settled, team_refunded, team_active)
+    select anc, month, s, r, a from g order by anc, month
+    on conflict (member_id, month) do update set
+      team_settled = p.team_settled + excluded.team_settled,
+      team_refunded = p.team_refunded + excluded.team_refunded,
+      team_active = p.team_active + excluded.team_active`);
+});
+
+// ---------------------------------------------------------------- rebuild and closing
+
+/**
+ * Recomputes every open month from the stored transactions and the current
+ * tree: personal sums per member, then team sums along each member's path.
+ * It counts exactly the transactions whose events the consumer has already
+ * applied (holding the consumer's cursor), so running it changes nothing
+ * when the figures are right, and the consumer goes on from where it was.
+ */
+export async function rebuildPerformance(db: Db, timeZone: string): Promise<{ months: string[]; rows: number }> {
+  await drainPerformance(db, timeZone);
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`insert into outbox_cursors (consumer) values (${PERFORMANCE_CONSUMER}) on conflict do nothing`);
+    const [cursor] = await queryRows<{ last_xid: string; last_id: number | string }>(tx, sql`
+      select last_xid::text as last_xid, last_id from outbox_cursors where consumer = ${PERFORMANCE_CONSUMER} for update`);
+    await tx.execute(sql`select pg_advisory_xact_lock_shared(${TREE_LOCK})`);
+    await tx.execute(sql`delete from member_performance where month not in (select month from performance_months)`);
+    const [result] = await queryRows<{ months: string[] | null; rows: number | string }>(tx, sql`
+      with applied as (
+        select ct.member_id, ct.status, ct.amount,
+          case when m.month in (select month from performance_months)
+               then date_trunc('month', e.created_at at time zone ${timeZone})::date else m.month end as month
+        from outbox_events e
+        join channel_transactions ct on e.subject = 'channel_transaction:' || ct.id
+        cross join lateral (select date_trunc('month', ct.occurred_at at time zone ${timeZone})::date as month) m
+        where e.type in ('transaction_settled', 'transaction_refunded')
+          and (e.xid, e.id) <= (${cursor!.last_xid}::xid8, ${cursor!.last_id}::bigint)),
+      p as (
+        select member_id, month,
+          coalesce(sum(amount) filter (where status = 'settled'), 0)::bigint as s,
+          coalesce(sum(amount) filter (where status = 'refunded'), 0)::bigint as r,
+          count(*) filter (where status = 'settled')::int as n
+        from applied where month not in (select month from performance_months) group by member_id, month),
+      all_rows as (
+        select member_id, month, s as ps, r as pr, n as pn, 0::bigint as ts, 0::bigint as tr, 0 as ta from p
+        union all
+        select anc, p.month, 0, 0, 0, p.s, p.r, case when p.s > 0 then 1 else 0 end
+        from p join member_tree mt on mt.member_id = p.member_id cross join lateral unnest(mt.path) as anc),
+      ins as (
+        insert into member_performance (member_id, month, personal_settled, personal_refunded, personal_txns, team_settled, team_refunded, team_active)
+        select member_id, month, sum(ps), sum(pr), sum(pn), sum(ts), sum(tr), sum(ta) from all_rows group by member_id, month
+        returning month)
+      select array_agg(distinct month::text order by month::text) as months, count(*) as rows from ins`);
+    return { months: result?.months ?? [], rows: Number(result?.rows ?? 0) };
+  });
+}
+
+/** Closes a month for good: everything received so far is applied first. */
+export async function closeMonth(db: Db, timeZone: string, month: string): Promise<void> {
+  await drainPerformance(db, timeZone);
+  await db.execute(sql`insert into performance_months (month) values (${month}::date) on conflict do nothing`);
+}
+
+// ---------------------------------------------------------------- reading
+
+export interface MonthFigures {
+  month: string;
+  personalSettled: Fen;
+  personalRefunded: Fen;
+  personalNet: Fen;
+  personalSales: number;
+  /** Whole downline, excluding the member. */
+  teamNet: Fen;
+  teamSettled: Fen;
+  teamRefunded: Fen;
+  teamActive: number;
+}
+
+const zeroMonth = (month: string): MonthFigures => ({ month, personalSettled: 0n, personalRefunded: 0n, personalNet: 0n, personalSales: 0, teamNet: 0n, teamSettled: 0n, teamRefunded: 0n, teamActive: 0 });
+
+type Row = { member_id: number | string; month: string; personal_settled: string; personal_refunded: string; personal_txns: number; team_settled: string; team_refunded: string; team_active: number };
+const toFigures = (r: Row): MonthFigures => {
+  const ps = BigInt(r.personal_settled);
+  const pr = BigInt(r.personal_refunded);
+  const ts = BigInt(r.team_settled);
+  const tr = BigInt(r.team_refunded);
+  return { month: r.month, personalSettled: ps, personalRefunded: pr, personalNet: ps - pr, personalSales: r.personal_txns, teamNet: ts - tr, teamSettled: ts, teamRefunded: tr, teamActive: r.team_active };
+};
+
+/** Figures of several members for several months: one indexed read; missing rows are zeros. */
+export async function monthFigures(db: Db, memberIds: number[], months: string[]): Promise<Map<number, Map<string, MonthFigures>>> {
+  const out = new Map<number, Map<string, MonthFigures>>();
+  for (const id of memberIds) out.set(id, new Map(months.map((m) => [m, zeroMonth(m)])));
+  if (memberIds.length === 0 || months.length === 0) return out;
+  const rows = await queryRows<Row>(db, sql`
+    select member_id, month::text as month, personal_settled::text, personal_refunded::text, personal_txns, team_settled::text, team_refunded::text, team_active
+    from member_performance
+    where member_id = any(${`{${memberIds.join(',')}}`}::bigint[]) and month = any(${sql.param(months)}::date[])`);
+  for (const r of rows) out.get(Number(r.member_id))!.set(r.month, toFigures(r));
+  return out;
+}
+
+/** What level conditions read (SPEC §4): this month, last month, lifetime, and increments. */
+export interface PerformanceFacts {
+  thisMonth: MonthFigures;
+  lastMonth: MonthFigures;
+  lifetime: { personalNet: Fen; teamNet: Fen };
+  /** This month − last month. */
+  increment: { personal: Fen; team: Fen };
+}
+
+export async function performanceFacts(db: Db, memberIds: number[], month: string): Promise<Map<number, PerformanceFacts>> {
+  const last = shiftMonth(month, -1);
+  const [figures, lifetimeRows] = await Promise.all([
+    monthFigures(db, memberIds, [month, last]),
+    memberIds.length === 0
+      ? Promise.resolve([])
+      : queryRows<{ member_id: number | string; p: string; t: string }>(db, sql`
+          select member_id, sum(personal_settled - personal_refunded)::text as p, sum(team_settled - team_refunded)::text as t
+          from member_performance where member_id = any(${`{${memberIds.join(',')}}`}::bigint[]) group by member_id`),
+  ]);
+  const lifetime = new Map(lifetimeRows.map((r) => [Number(r.member_id), { personalNet: BigInt(r.p), teamNet: BigInt(r.t) }]));
+  const out = new Map<number, PerformanceFacts>();
+  for (const id of memberIds) {
+    const thisMonth = figures.get(id)!.get(month)!;
+    const lastMonth = figures.get(id)!.get(last)!;
+    out.set(id, {
+      thisMonth,
+      lastMonth,
+      lifetime: lifetime.get(id) ?? { personalNet: 0n, teamNet: 0n },
+      increment: { personal: thisMonth.personalNet - lastMonth.personalNet, team: thisMonth.teamNet - lastMonth.teamNet },
+    });
+  }
+  return out;
+}
+
+/** A member's last `count` months, newest first, zeros included. */
+export async function memberHistory(db: Db, memberId: number, upTo: string, count: number): Promise<MonthFigures[]> {
+  const months = Array.from({ length: count }, (_, i) => shiftMonth(upTo, -i));
+  const figures = (await monthFigures(db, [memberId], months)).get(memberId)!;
+  return months.map((m) => figures.get(m)!);
+}
+
+/** Members by team performance (net, excluding self) in a month. */
+export async function teamRanking(db: Db, month: string, limit: number, offset: number) {
+  const rows = await queryRows<Row & { display_name: string }>(db, sql`
+    select p.member_id, p.month::text as month, p.personal_settled::text, p.personal_refunded::text, p.personal_txns,
+      p.team_settled::text, p.team_refunded::text, p.team_active, m.display_name
+    from member_performance p join members m on m.id = p.member_id
+    where p.month = ${month}::date
+    order by (p.team_settled - p.team_refunded) desc, p.member_id
+    limit ${limit} offset ${offset}`);
+  return rows.map((r) => ({ memberId: Number(r.member_id), displayName: r.display_name, ...toFigures(r) }));
+}
