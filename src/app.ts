@@ -21,6 +21,7 @@ import { notifyRoutes } from './modules/payments/notify.routes.js';
 import { sandboxRoutes } from './modules/payments/sandbox.routes.js';
 import { reconciliationRoutes } from './modules/reconciliation/reconciliation.routes.js';
 import { onboardingRoutes } from './modules/onboarding/onboarding.routes.js';
+import { performanceRoutes } from './modules/performance/performance.routes.js';
 import { referralRoutes } from './modules/referrals/referrals.routes.js';
 import { ledgerRoutes } from './modules/ledger/ledger.routes.js';
 import { walletRoutes } from './modules/wallets/wallets.routes.js';
@@ -113,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   reconciliationRoutes(app, ctx);
   referralRoutes(app, ctx);
   onboardingRoutes(app, ctx);
+  performanceRoutes(app, ctx);
 
   const built = app as unknown as App;
   built.routeRegistry = routeRegistry;
