@@ -11,6 +11,7 @@
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { scratchDatabase } from './floor.js';
+import { loadRandomTree, percentile } from './tree-fixture.js';
 import { connectPostgres, queryRows } from '../src/db/client.js';
 import { systemAuditContext } from '../src/modules/audit/audit.service.js';
 import { downlineCount, teamMembers } from '../src/modules/referrals/team.service.js';
@@ -27,10 +28,7 @@ const scratch = await scratchDatabase(adminUrl, 'tree');
 const database = connectPostgres(scratch.url, 4);
 const db = database.db;
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return Number(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!.toFixed(3));
-};
+const pct = percentile;
 async function timeIt(n: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -43,59 +41,9 @@ async function timeIt(n: number, fn: (i: number) => Promise<unknown>): Promise<n
 
 try {
   await database.migrate();
-  // The shape: a random recursive tree (each member invited by a random earlier one),
-  // with a few long chains hanging off it. Member k has id k (identity starts at 1).
   console.error(`building a tree of ${N} members (${chains} chains of ${chainLength})…`);
-  const parent = new Int32Array(N + 1);
-  const depth = new Int32Array(N + 1);
-  const chainStart = N - chains * chainLength;
-  for (let k = 2; k <= N; k++) {
-    if (k > chainStart) parent[k] = (k - chainStart - 1) % chainLength === 0 ? 1 + Math.floor(Math.random() * (chainStart - 1)) : k - 1;
-    else parent[k] = 1 + Math.floor(Math.random() * (k - 1));
-    depth[k] = depth[parent[k]!]! + 1;
-  }
-  // Subtree sizes and direct counts, loaded with the tree (what bindings maintain one by one).
-  const size = new Int32Array(N + 1);
-  const direct = new Int32Array(N + 1);
-  for (let k = N; k >= 2; k--) {
-    size[parent[k]!]! += size[k]! + 1;
-    direct[parent[k]!]! += 1;
-  }
   const t0 = performance.now();
-  await db.execute(sql`alter table members disable trigger members_tree_node`);
-  await db.execute(sql`insert into members (phone, password_hash, display_name) select '1' || lpad(g::text, 10, '0'), 'x', 'm' || g from generate_series(1, ${N}) g`);
-  await db.execute(sql`alter table members enable trigger members_tree_node`);
-  const pathOf = (k: number) => {
-    const up: number[] = [];
-    for (let p = parent[k]!; p !== 0; p = parent[p]!) up.push(p);
-    return up.reverse();
-  };
-  const BATCH = 20_000;
-  for (let from = 1; from <= N; from += BATCH) {
-    const ids: number[] = [];
-    const parents: (number | null)[] = [];
-    const depths: number[] = [];
-    const paths: string[] = [];
-    const sizes: number[] = [];
-    const directs: number[] = [];
-    for (let k = from; k < Math.min(N + 1, from + BATCH); k++) {
-      sizes.push(size[k]!);
-      directs.push(direct[k]!);
-      ids.push(k);
-      parents.push(parent[k] || null);
-      depths.push(depth[k]!);
-      paths.push(`{${pathOf(k).join(',')}}`);
-    }
-    await db.execute(sql`
-      insert into member_tree (member_id, parent_id, depth, path, up3, descendants, direct_count)
-      select i, p, d, pa::bigint[], (pa::bigint[])[greatest(1, d - 2):d], s, dc from unnest(${sql.param(ids)}::bigint[], ${sql.param(parents)}::bigint[], ${sql.param(depths)}::int[], ${sql.param(paths)}::text[], ${sql.param(sizes)}::int[], ${sql.param(directs)}::int[]) as t(i, p, d, pa, s, dc)`);
-  }
-  // Settle before measuring: vacuum (visibility map, statistics) and a checkpoint, so that
-  // autovacuum and the load's dirty pages do not run during the timings.
-  await db.execute(sql`vacuum (analyze) member_tree`);
-  await db.execute(sql`vacuum (analyze) members`);
-  await db.execute(sql`checkpoint`);
-  const maxDepth = depth.reduce((m, d) => (d > m ? d : m), 0);
+  const { parent, size, maxDepth } = await loadRandomTree(db, { members: N, chains, chainLength });
   console.error(`loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s; max depth ${maxDepth}`);
 
   // Subtree sizes, to pick a member with ~100,000 and one with ~10,000 descendants.
