@@ -7,6 +7,7 @@ import { readSettings } from './modules/settings/settings.service.js';
 import { createSandboxPayoutChannel } from './modules/withdrawals/payout-channels.js';
 import { withdrawalSettingsDef } from './modules/withdrawals/withdrawal-settings.js';
 import { processApiPayouts } from './modules/withdrawals/withdrawals.service.js';
+import { consumePerformance } from './modules/performance/performance.service.js';
 
 /**
  * Periodic work of one server instance. Each job is safe to run in several
@@ -31,6 +32,39 @@ export function startBackgroundJobs(db: Db, log: FastifyBaseLogger, intervalMs =
           log.debug({ job: job.name, result }, 'job finished');
         } catch (err) {
           log.error({ err, job: job.name }, 'job failed');
+        }
+      }
+    })().finally(() => {
+      running = null;
+    });
+  };
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
+
+/**
+ * Consumers of domain events, polled every second so figures follow sales
+ * closely. Each consumer's cursor row is locked while it works, so several
+ * instances share the stream without applying an event twice; a busy
+ * consumer keeps going until it has caught up.
+ */
+export function startEventConsumers(db: Db, log: FastifyBaseLogger, timeZone: string, intervalMs = 1_000): () => Promise<void> {
+  const consumers: { name: string; run: () => Promise<number> }[] = [{ name: 'performance', run: () => consumePerformance(db, timeZone) }];
+  let running: Promise<void> | null = null;
+  const tick = () => {
+    if (running) return;
+    running = (async () => {
+      for (const c of consumers) {
+        try {
+          while ((await c.run()) > 0) {
+            /* caught up when a round finds nothing */
+          }
+        } catch (err) {
+          log.error({ err, consumer: c.name }, 'event consumer failed');
         }
       }
     })().finally(() => {

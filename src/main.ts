@@ -1,7 +1,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DatabaseInUseError, openDatabase } from './db/client.js';
-import { startBackgroundJobs } from './jobs.js';
+import { startBackgroundJobs, startEventConsumers } from './jobs.js';
 import { createLogger } from './logger.js';
 import { createPasswordHasher } from './modules/auth/passwords.js';
 import { bootstrapOwner } from './modules/staff/staff.service.js';
@@ -31,12 +31,14 @@ async function main() {
 
   const app = await buildApp({ config, database, logger: log, hasher });
   const stopJobs = startBackgroundJobs(database.db, log);
+  const stopConsumers = startEventConsumers(database.db, log, config.PLATFORM_TIMEZONE);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
     await stopJobs();
+    await stopConsumers();
     await app.close();
     await database.close();
     process.exit(0);
