@@ -41,12 +41,13 @@ export async function consumeEvents<T extends DomainEventType>(
     const [cursor] = await queryRows<{ last_xid: string; last_id: number | string }>(tx, sql`
       select last_xid::text as last_xid, last_id from outbox_cursors where consumer = ${consumer} for update`);
     // Below the snapshot's xmin every transaction has ended, so nothing can still appear behind the cursor.
-    const rows = await queryRows<{ id: number | string; xid: string; type: string; subject: string; payload: unknown; created_at: string | Date }>(tx, sql`
-      select id, xid::text as xid, type, subject, payload, created_at from outbox_events
+    // Order by the xid8 column itself: its text form would sort "100" before "99" and skip events.
+    const rows = await queryRows<{ id: number | string; xid_text: string; type: string; subject: string; payload: unknown; created_at: string | Date }>(tx, sql`
+      select id, xid::text as xid_text, type, subject, payload, created_at from outbox_events
       where (xid, id) > (${cursor!.last_xid}::xid8, ${cursor!.last_id}::bigint)
         and xid < pg_snapshot_xmin(pg_current_snapshot())
         and type = any(${sql.param(types)}::text[])
-      order by xid, id limit ${limit}`);
+      order by outbox_events.xid, outbox_events.id limit ${limit}`);
     if (rows.length === 0) return 0;
     await handler(
       tx,
@@ -54,7 +55,7 @@ export async function consumeEvents<T extends DomainEventType>(
     );
     const last = rows.at(-1)!;
     await tx.execute(sql`
-      update outbox_cursors set last_xid = ${last.xid}::xid8, last_id = ${last.id}, updated_at = now() where consumer = ${consumer}`);
+      update outbox_cursors set last_xid = ${last.xid_text}::xid8, last_id = ${last.id}, updated_at = now() where consumer = ${consumer}`);
     return rows.length;
   });
 }
