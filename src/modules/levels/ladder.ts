@@ -1,0 +1,169 @@
+import type { Fen } from '../../lib/money.js';
+import { type ConditionSet, type ConditionSetResult, evaluateConditionSet, type LevelFacts, ranksAskedAbout } from './conditions.js';
+
+/**
+ * The ladder as plain data and the decisions made on it: what a save must
+ * satisfy, the highest level a member's facts reach, where a downgrade lands.
+ * No database here.
+ */
+export interface Level {
+  id: number;
+  name: string;
+  /** Unique; higher is better. */
+  rank: number;
+  /** 0 = not for sale. */
+  priceFen: Fen;
+  rateProfitSharePpm: number;
+  /** What lifts a member to this level by performance; empty = never by performance. */
+  upgrade: ConditionSet;
+  /** What a member at this level must keep meeting, evaluated monthly; empty = nothing to keep. */
+  keep: ConditionSet;
+  enabled: boolean;
+}
+
+export interface Ladder {
+  version: number;
+  /** Every level that exists (enabled or not), lowest rank first. */
+  levels: Level[];
+}
+
+export const enabledLevels = (ladder: Ladder) => ladder.levels.filter((l) => l.enabled);
+
+/** Where members without a level row stand. A saved ladder always has an enabled level. */
+export function lowestEnabled(ladder: Ladder): Level {
+  const lowest = ladder.levels.find((l) => l.enabled);
+  if (!lowest) throw new Error('the ladder has no enabled level');
+  return lowest;
+}
+
+/** The level a member holds: its recorded level, or the lowest enabled one when it has none. */
+export function levelOf(ladder: Ladder, levelId: number | null | undefined): Level {
+  if (levelId == null) return lowestEnabled(ladder);
+  const level = ladder.levels.find((l) => l.id === levelId);
+  if (!level) throw new Error(`level ${levelId} is held but not in the ladder`);
+  return level;
+}
+
+export const levelById = (ladder: Ladder, id: number) => ladder.levels.find((l) => l.id === id);
+
+/** The next enabled level above `rank`, if any. */
+export const nextLevelAbove = (ladder: Ladder, rank: number) => ladder.levels.find((l) => l.enabled && l.rank > rank) ?? null;
+
+/** Ranks whose direct-member counts the upgrade (or keep) conditions need. */
+export const upgradeRanks = (ladder: Ladder) => ranksAskedAbout(enabledLevels(ladder).map((l) => l.upgrade));
+export const keepRanks = (ladder: Ladder) => ranksAskedAbout(ladder.levels.map((l) => l.keep));
+
+/** Whether any enabled level can be reached by performance at all (else evaluation is skipped). */
+export const hasPerformanceUpgrades = (ladder: Ladder) => ladder.levels.some((l) => l.enabled && l.upgrade.conditions.length > 0);
+
+/** Whether a member's level changing can change its parent's facts (direct members counted by level). */
+export const upgradesCountLevels = (ladder: Ladder) => upgradeRanks(ladder).length > 0;
+
+/**
+ * The highest enabled level above `current` whose upgrade conditions hold.
+ * Levels in between need not hold: a member can climb several at once.
+ * Never lower than `current` (null when nothing higher is reached).
+ */
+export function highestReachable(ladder: Ladder, current: Level, facts: LevelFacts): { level: Level; result: ConditionSetResult } | null {
+  for (let i = ladder.levels.length - 1; i >= 0; i--) {
+    const level = ladder.levels[i]!;
+    if (level.rank <= current.rank) break;
+    if (!level.enabled || level.upgrade.conditions.length === 0) continue;
+    const result = evaluateConditionSet(level.upgrade, facts, false);
+    if (result.holds) return { level, result };
+  }
+  return null;
+}
+
+/**
+ * Where a member failing its level's keep conditions goes: the highest
+ * enabled lower level whose own keep conditions hold (the lowest enabled
+ * level if none does), but never below `floor` — the level it last bought
+ * within the protection window. Null when the member stays.
+ */
+export function downgradeTarget(ladder: Ladder, current: Level, facts: LevelFacts, floor: Level | null): Level | null {
+  if (evaluateConditionSet(current.keep, facts, true).holds) return null;
+  const lower = ladder.levels.filter((l) => l.enabled && l.rank < current.rank);
+  if (lower.length === 0) return null;
+  let target = [...lower].reverse().find((l) => evaluateConditionSet(l.keep, facts, true).holds) ?? lower[0]!;
+  if (floor && target.rank < floor.rank) target = floor;
+  return target.rank < current.rank ? target : null;
+}
+
+/** What a member at `current` pays for `target`: its price, or the difference when the operator prices upgrades that way. Null: not for sale to this member. */
+export function purchasePrice(current: Level, target: Level, byDifference: boolean): Fen | null {
+  if (!target.enabled || target.priceFen <= 0n || target.rank <= current.rank) return null;
+  const price = byDifference ? target.priceFen - current.priceFen : target.priceFen;
+  return price > 0n ? price : null;
+}
+
+// ---------------------------------------------------------------- validation of a save
+
+export interface LevelDraft {
+  id?: number | null | undefined;
+  name: string;
+  rank: number;
+  priceFen: Fen;
+  rateProfitSharePpm: number;
+  upgrade: ConditionSet;
+  keep: ConditionSet;
+  enabled: boolean;
+}
+
+export interface Problem {
+  field: string;
+  message: string;
+}
+
+/**
+ * Every rule a saved ladder keeps (the shapes — non-negative amounts and
+ * counts, known kinds — are the request schema's job). Returns all problems
+ * at once, each naming the field, so the console can mark them.
+ */
+export function validateLadder(drafts: LevelDraft[], existingIds: ReadonlySet<number>): Problem[] {
+  const problems: Problem[] = [];
+  const at = (i: number, field: string) => `body.levels.${i}.${field}`;
+  if (drafts.length === 0) problems.push({ field: 'body.levels', message: 'The ladder needs at least one level' });
+  else if (!drafts.some((d) => d.enabled)) problems.push({ field: 'body.levels', message: 'At least one level must be enabled' });
+
+  const seenIds = new Map<number, number>();
+  const seenRanks = new Map<number, number>();
+  const seenNames = new Map<string, number>();
+  drafts.forEach((d, i) => {
+    if (d.id != null) {
+      if (!existingIds.has(d.id)) problems.push({ field: at(i, 'id'), message: `Level ${d.id} does not exist (leave id out for a new level)` });
+      else if (seenIds.has(d.id)) problems.push({ field: at(i, 'id'), message: `Level ${d.id} appears twice (also at position ${seenIds.get(d.id)})` });
+      seenIds.set(d.id, i);
+    }
+    if (seenRanks.has(d.rank)) problems.push({ field: at(i, 'rank'), message: `Rank ${d.rank} is used twice (also at position ${seenRanks.get(d.rank)}); ranks must be unique` });
+    else seenRanks.set(d.rank, i);
+    const name = d.name.trim();
+    if (seenNames.has(name)) problems.push({ field: at(i, 'name'), message: `The name "${name}" is used twice` });
+    else seenNames.set(name, i);
+  });
+
+  // Profit share never decreases as the rank rises, among the levels in use.
+  const enabled = drafts.map((d, i) => ({ d, i })).filter((x) => x.d.enabled).sort((a, b) => a.d.rank - b.d.rank);
+  for (let k = 1; k < enabled.length; k++) {
+    const below = enabled[k - 1]!;
+    const here = enabled[k]!;
+    if (here.d.rateProfitSharePpm < below.d.rateProfitSharePpm) {
+      problems.push({
+        field: at(here.i, 'rateProfitSharePpm'),
+        message: `"${here.d.name}" (rank ${here.d.rank}) has a lower profit-share rate (${here.d.rateProfitSharePpm} ppm) than "${below.d.name}" below it (${below.d.rateProfitSharePpm} ppm)`,
+      });
+    }
+  }
+
+  // Conditions may only count members at ranks that exist in this ladder.
+  drafts.forEach((d, i) => {
+    for (const which of ['upgrade', 'keep'] as const) {
+      d[which].conditions.forEach((c, j) => {
+        if (c.kind === 'direct_members' && c.minLevelRank !== null && !seenRanks.has(c.minLevelRank)) {
+          problems.push({ field: at(i, `${which}.conditions.${j}.minLevelRank`), message: `No level has rank ${c.minLevelRank}` });
+        }
+      });
+    }
+  });
+  return problems;
+}
