@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from './db/client.js';
 import { releaseDue } from './modules/wallets/wallets.service.js';
+import { runDailyLevelSweep, runMonthlyDowngrade } from './modules/levels/level-jobs.js';
 import { expireOrders } from './modules/payments/payments.service.js';
 import { sweepHeldRefunds } from './modules/channels/ingest.service.js';
 import { readSettings } from './modules/settings/settings.service.js';
@@ -14,13 +15,16 @@ import { consumePerformance } from './modules/performance/performance.service.js
  * instances at once (rows are claimed with SKIP LOCKED and every money
  * movement has its own idempotency key), so no leader election is needed yet.
  */
-export function startBackgroundJobs(db: Db, log: FastifyBaseLogger, intervalMs = 60_000): () => Promise<void> {
+export function startBackgroundJobs(db: Db, log: FastifyBaseLogger, intervalMs = 60_000, timeZone = 'Asia/Shanghai'): () => Promise<void> {
   const sandbox = createSandboxPayoutChannel(async () => (await readSettings(db, withdrawalSettingsDef)).value.sandboxOutcome);
   const jobs: { name: string; run: () => Promise<unknown> }[] = [
     { name: 'release-frozen', run: () => releaseDue(db) },
     { name: 'sandbox-payouts', run: () => processApiPayouts(db, sandbox) },
     { name: 'expire-payment-orders', run: () => expireOrders(db) },
     { name: 'held-refunds', run: () => sweepHeldRefunds(db) },
+    // Once per day / per month in the platform time zone (the run is recorded; other ticks return at once).
+    { name: 'level-daily-sweep', run: () => runDailyLevelSweep(db, timeZone) },
+    { name: 'level-monthly-downgrade', run: () => runMonthlyDowngrade(db, timeZone) },
   ];
   let running: Promise<void> | null = null;
   const tick = () => {

@@ -30,7 +30,7 @@ async function main() {
   }
 
   const app = await buildApp({ config, database, logger: log, hasher });
-  const stopJobs = startBackgroundJobs(database.db, log);
+  const stopJobs = startBackgroundJobs(database.db, log, 60_000, config.PLATFORM_TIMEZONE);
   const stopConsumers = startEventConsumers(database.db, log, config.PLATFORM_TIMEZONE);
   let stopping = false;
   const stop = async (signal: string) => {

@@ -13,3 +13,4 @@ export * from '../modules/reconciliation/reconciliation.schema.js';
 export * from '../modules/referrals/referrals.schema.js';
 export * from '../modules/onboarding/onboarding.schema.js';
 export * from '../modules/performance/performance.schema.js';
+export * from '../modules/levels/levels.schema.js';

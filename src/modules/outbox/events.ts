@@ -33,10 +33,26 @@ export interface OnboardingFeePaidPayload {
   paidAt: string;
 }
 
+/**
+ * A level purchase is paid (SPEC §4): the base of level-purchase rewards is
+ * the amount paid. `toLevelId` is the level bought; when the member had
+ * already reached it (or higher) the level stays `fromLevelId`.
+ */
+export interface LevelPurchasedPayload {
+  memberId: number;
+  orderId: number;
+  orderNo: string;
+  fromLevelId: number;
+  toLevelId: number;
+  amountFen: string;
+  paidAt: string;
+}
+
 export interface DomainEvents {
   onboarding_fee_paid: OnboardingFeePaidPayload;
   transaction_settled: TransactionEventPayload;
   transaction_refunded: TransactionEventPayload;
   payment_confirmed: PaymentConfirmedPayload;
+  level_purchased: LevelPurchasedPayload;
 }
 export type DomainEventType = keyof DomainEvents;

@@ -1,0 +1,115 @@
+import { sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../../db/client.js';
+import { systemAuditContext } from '../audit/audit.service.js';
+import { monthOf, onPerformanceChanged } from '../performance/performance.service.js';
+import { onSubtreeMoved } from '../referrals/tree.service.js';
+import { type Ladder, hasPerformanceUpgrades, highestReachable, levelOf, upgradeRanks } from './ladder.js';
+import { readLadderForChange } from './ladder.service.js';
+import { type AppliedChange, applyLevelChanges, type LevelChange, loadFacts, memberLevelRows, parentsOf } from './member-level.service.js';
+
+/** Members evaluated per round trip: facts for this many are a few indexed reads. */
+export const EVALUATION_CHUNK = 1000;
+
+/**
+ * The platform time zone for "this month" in the evaluations the
+ * performance consumer and the tree trigger (their listeners carry no time
+ * zone). Set from the configuration when the app is built.
+ */
+let platformTimeZone = 'Asia/Shanghai';
+export function setLevelsTimeZone(timeZone: string) {
+  platformTimeZone = timeZone;
+}
+export const currentMonth = (timeZone = platformTimeZone) => monthOf(new Date(), timeZone);
+
+/**
+ * Raises each member to the highest level its facts reach (several levels at
+ * once if they hold; never down). Set-based: the ladder is read once, facts
+ * are loaded for a chunk of members at a time, and all changes of a chunk
+ * are one statement. When the ladder counts direct members by level, a
+ * member's rise can lift its parent, so parents of the members that rose are
+ * evaluated next, until nobody rises.
+ */
+export async function evaluateUpgrades(tx: Db, memberIds: number[], month: string, ladderIn?: Ladder): Promise<AppliedChange[]> {
+  if (memberIds.length === 0) return [];
+  const ladder = ladderIn ?? (await readLadderForChange(tx));
+  if (!hasPerformanceUpgrades(ladder)) return [];
+  const ranks = upgradeRanks(ladder);
+  const topRank = Math.max(...ladder.levels.filter((l) => l.enabled && l.upgrade.conditions.length > 0).map((l) => l.rank));
+  const all: AppliedChange[] = [];
+  let pending = [...new Set(memberIds)];
+  while (pending.length > 0) {
+    const rose: AppliedChange[] = [];
+    for (let i = 0; i < pending.length; i += EVALUATION_CHUNK) {
+      rose.push(...(await upgradeChunk(tx, ladder, pending.slice(i, i + EVALUATION_CHUNK), month, ranks, topRank)));
+    }
+    all.push(...rose);
+    pending = ranks.length > 0 ? await parentsOf(tx, rose.map((c) => c.memberId)) : [];
+  }
+  return all;
+}
+
+async function upgradeChunk(tx: Db, ladder: Ladder, memberIds: number[], month: string, ranks: number[], topRank: number) {
+  const rows = await memberLevelRows(tx, memberIds);
+  // Members already at or above every level reachable by performance need no facts.
+  const candidates = memberIds.filter((id) => levelOf(ladder, rows.get(id)?.levelId).rank < topRank);
+  if (candidates.length === 0) return [];
+  const facts = await loadFacts(tx, ladder, candidates, month, ranks);
+  const changes: LevelChange[] = [];
+  for (const id of candidates) {
+    const current = levelOf(ladder, rows.get(id)?.levelId);
+    const reached = highestReachable(ladder, current, facts.get(id)!);
+    if (reached) changes.push({ memberId: id, fromLevelId: current.id, toLevelId: reached.level.id, reason: `达成「${reached.level.name}」升级条件` });
+  }
+  return applyLevelChanges(tx, changes, { guard: 'raise', cause: 'performance', actor: systemAuditContext('level-upgrade') });
+}
+
+/** After a level change: the parent's direct members by level differ, so it may rise (and its parent…). */
+export async function evaluateParentsOf(tx: Db, memberIds: number[], month = currentMonth()): Promise<AppliedChange[]> {
+  const ladder = await readLadderForChange(tx);
+  if (upgradeRanks(ladder).length === 0) return [];
+  return evaluateUpgrades(tx, await parentsOf(tx, memberIds), month, ladder);
+}
+
+// After each performance batch, in its transaction: the members whose figures changed (they and their ancestors).
+onPerformanceChanged(async (tx, memberIds) => {
+  await evaluateUpgrades(tx, memberIds, currentMonth());
+});
+
+/**
+ * A member bound or moved: its new parent gained a direct member, and when
+ * the moved subtree brought performance with it, every new ancestor's team
+ * figures grew. The old parent and ancestors only lost, and performance
+ * never lowers a level, so they are left alone (downgrades are monthly).
+ */
+onSubtreeMoved(async (tx, moved) => {
+  const parent = moved.newPath.at(-1);
+  if (parent === undefined) return;
+  const ladder = await readLadderForChange(tx);
+  if (!hasPerformanceUpgrades(ladder)) return;
+  const [figures] = await queryRows<{ yes: boolean }>(tx, sql`select exists(select 1 from member_performance where member_id = ${moved.memberId}) as yes`);
+  const countsDirects = ladder.levels.some((l) => l.enabled && l.upgrade.conditions.some((c) => c.kind === 'direct_members'));
+  const targets = figures!.yes ? moved.newPath : countsDirects ? [parent] : [];
+  await evaluateUpgrades(tx, targets, currentMonth(), ladder);
+});
+
+/**
+ * The daily sweep: every member, a batch at a time, each batch its own short
+ * transaction. Catches what no event announced (a ladder edited to easier
+ * conditions, a month turning over for last-month conditions).
+ */
+export async function sweepUpgrades(db: Db, timeZone: string, batchSize = EVALUATION_CHUNK): Promise<{ members: number; upgraded: number }> {
+  const month = monthOf(new Date(), timeZone);
+  let after = 0;
+  let seen = 0;
+  let upgraded = 0;
+  for (;;) {
+    const rows = await queryRows<{ id: number | string }>(db, sql`
+      select id from members where id > ${after} and status <> 'closed' order by id limit ${batchSize}`);
+    if (rows.length === 0) break;
+    const ids = rows.map((r) => Number(r.id));
+    upgraded += (await db.transaction((tx) => evaluateUpgrades(tx, ids, month))).length;
+    seen += ids.length;
+    after = ids.at(-1)!;
+  }
+  return { members: seen, upgraded };
+}
