@@ -219,23 +219,84 @@ describe('CLI process', () => {
     expect(again.stderr).toContain('USERNAME_TAKEN');
   }, TIMEOUT);
 
-  it('seeds demo members once and migrates', async () => {
+  it('seeds a believable demo network once, through the real services, and the server reads it', async () => {
     const env = freshEnv();
     const first = await runCli(['seed-demo', '--password', 'demo12345'], env);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toContain('6 created');
+    const created = Number(/Demo members: (\d+) created, 0 already there/.exec(first.stdout)?.[1]);
+    expect(created).toBeGreaterThanOrEqual(300);
     const phones = /Phones: (.*)/.exec(first.stdout)?.[1]?.split(', ') ?? [];
-    expect(phones).toHaveLength(6);
-    for (const phone of phones) expect(phone).toMatch(/^1\d{10}$/);
+    expect(phones).toEqual(['13800000001', '13800000002', '13800000003', '13800000004', '13800000005', '13800000006']);
+    expect(first.stdout).toContain('demo12345');
+    expect(first.stdout).toMatch(/Network: \d+ members in \d+ generations/);
+    expect(first.stdout).toMatch(/Entry fees paid: [1-9]\d*/);
 
     const second = await runCli(['seed-demo', '--password', 'demo12345'], env);
     expect(second.code, second.stderr).toBe(0);
-    expect(second.stdout).toContain('0 created, 6 already there');
+    expect(second.stdout).toContain(`0 created, ${created} already there; nothing to do.`);
+    expect(second.stdout).not.toContain('demo12345');
+    // The summary describes the same network both times.
+    const summary = (out: string) => out.split('\n').filter((l) => /^(Network|Onboarding|Entry fees)/.test(l));
+    expect(summary(second.stdout)).toEqual(summary(first.stdout));
 
     const migrate = await runCli(['migrate'], env);
     expect(migrate.code, migrate.stderr).toBe(0);
     expect(migrate.stdout).toContain('Migrations are up to date (pglite)');
-  }, TIMEOUT);
+    const ledger = await runCli(['verify-ledger'], env);
+    expect(ledger.code, ledger.stdout).toBe(0);
+    expect(ledger.stdout).toContain('The ledger is consistent.');
+
+    const database = await openPglite(path.join(env.DATA_DIR!, 'pglite'));
+    const count = async (query: ReturnType<typeof sql>) => Number((await queryRows<{ n: number }>(database.db, query))[0]!.n);
+    try {
+      expect(await count(sql`select count(*)::int as n from members`)).toBe(created);
+      expect(await count(sql`select max(depth)::int as n from member_tree`)).toBeGreaterThanOrEqual(6);
+      // Every member descends from one of the six, and some invite many while most invite nobody.
+      expect(await count(sql`select count(*)::int as n from member_tree t join members m on m.id = t.member_id where t.parent_id is null and m.phone not between '13800000001' and '13800000006'`)).toBe(0);
+      expect(await count(sql`select max(direct_count)::int as n from member_tree`)).toBeGreaterThanOrEqual(10);
+      expect(await count(sql`select count(*)::int as n from member_tree where direct_count = 0`)).toBeGreaterThan(created / 2);
+      const states = await queryRows<{ state: string; n: number }>(database.db, sql`
+        select coalesce(a.state, 'none') as state, count(*)::int as n from members m left join onboarding_applications a on a.member_id = m.id group by 1`);
+      const byState = Object.fromEntries(states.map((r) => [r.state, Number(r.n)]));
+      for (const state of ['none', 'draft', 'submitted', 'rejected', 'approved', 'fee_pending', 'active']) expect(byState[state], state).toBeGreaterThan(0);
+      const feeEvents = await count(sql`select count(*)::int as n from outbox_events where type = 'onboarding_fee_paid'`);
+      expect(feeEvents).toBeGreaterThanOrEqual(1);
+      expect(feeEvents).toBe(byState.active);
+      expect(await count(sql`select count(*)::int as n from onboarding_applications where state = 'submitted' and jsonb_array_length(risk_flags) > 0`)).toBeGreaterThanOrEqual(2);
+      expect(await count(sql`select count(*)::int as n from onboarding_applications where state = 'rejected' and review_reason is null`)).toBe(0);
+    } finally {
+      await database.close();
+    }
+
+    // The server logs the demo members in and decrypts what the CLI stored (same data key, same upload folder).
+    expect((await runCli(['create-owner', '--username', 'boss', '--password-stdin'], env, 'Secretpass123\n')).code).toBe(0);
+    const server = await startServer(env);
+    try {
+      const member = await fetch(`${server.url}/api/member/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ phone: '13800000001', password: 'demo12345', client: 'api' }),
+      });
+      expect(member.status).toBe(200);
+      const owner = (await (await login(server.url, 'boss', 'Secretpass123')).json()) as { session: { token: string } };
+      const auth = { authorization: `Bearer ${owner.session.token}` };
+      const queue = (await (await fetch(`${server.url}/api/admin/onboarding?state=submitted&flagged=true`, { headers: auth })).json()) as { items: { memberId: number; riskCodes: string[] }[] };
+      expect(queue.items.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(queue.items.flatMap((i) => i.riskCodes))).toContain('duplicate_licence');
+      const detail = (await (await fetch(`${server.url}/api/admin/onboarding/${queue.items[0]!.memberId}`, { headers: auth })).json()) as {
+        application: { fields: { idNumber: string } };
+        files: { fileId: number; kind: string }[];
+      };
+      expect(detail.application.fields.idNumber).toMatch(/^\d{17}[\dX]$/);
+      expect(detail.files.map((f) => f.kind).sort()).toEqual(['id_back', 'id_front', 'licence', 'storefront']);
+      const image = await fetch(`${server.url}/api/admin/onboarding/${queue.items[0]!.memberId}/files/${detail.files[0]!.fileId}`, { headers: auth });
+      expect(image.status).toBe(200);
+      expect(image.headers.get('content-type')).toBe('image/png');
+      expect(Buffer.from(await image.arrayBuffer()).subarray(1, 4).toString('latin1')).toBe('PNG');
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  }, 240_000);
 
   it('verify-ledger exits 0 on a consistent ledger and 1, naming the account, on a tampered one', async () => {
     const env = freshEnv();

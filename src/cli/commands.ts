@@ -3,7 +3,10 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { PasswordHasher } from '../modules/auth/passwords.js';
 import { verifyLedger } from '../modules/ledger/verify.service.js';
+import { DEMO_NETWORK_SIZE } from '../modules/members/demo-network.js';
 import { seedDemo } from '../modules/members/demo-seed.js';
+import { createFileStore } from '../modules/onboarding/files.js';
+import { createFieldCipher, resolveDataKey } from '../lib/crypto.js';
 import { releaseDue } from '../modules/wallets/wallets.service.js';
 import { formatYuan } from '../lib/money.js';
 import { createStaff } from '../modules/staff/staff.service.js';
@@ -105,7 +108,7 @@ export const commands: Command[] = [
   },
   {
     name: 'seed-demo',
-    summary: 'Add a small demo network of members (development and demos only)',
+    summary: `Add a demo network: ${DEMO_NETWORK_SIZE} members under the six fixed demo members, applications in every state, paid entry fees (development and demos only)`,
     options: {
       password: { type: 'string', description: 'password for the demo members (default: a random one, printed)' },
       force: { type: 'boolean', description: 'allow seeding when NODE_ENV=production' },
@@ -115,10 +118,22 @@ export const commands: Command[] = [
         console.error('Refusing to seed demo data with NODE_ENV=production (use --force if you really mean it).');
         return 2;
       }
-      const result = await seedDemo(database.db, hasher, { password: typeof values.password === 'string' ? values.password : undefined });
-      console.log(`Demo members: ${result.created} created, ${result.existing} already there.`);
+      // The server's data key and upload folder, so it can decrypt the forms and images seeded here.
+      const cipher = createFieldCipher(resolveDataKey(config.DATA_ENCRYPTION_KEY, config.dataDir, config.NODE_ENV === 'production'));
+      const files = createFileStore(config.uploadDir, config.UPLOAD_MAX_BYTES, cipher);
+      const started = Date.now();
+      const result = await seedDemo(database.db, { hasher, cipher, files }, { password: typeof values.password === 'string' ? values.password : undefined });
+      const { network: n } = result;
+      const changed = result.created + result.bindings + result.applications > 0;
+      console.log(
+        `Demo members: ${result.created} created, ${result.existing} already there` +
+          (changed ? `; ${result.bindings} bound to their inviters, ${result.applications} applications filed (${((Date.now() - started) / 1000).toFixed(1)} s).` : '; nothing to do.'),
+      );
+      console.log(`Network: ${n.members} members in ${n.generations.length} generations (per generation: ${n.generations.join(' / ')}).`);
+      console.log(`Onboarding: ${Object.entries(n.states).map(([state, count]) => `${state} ${count}`).join(', ')}; ${n.flagged} awaiting review with risk flags.`);
+      console.log(`Entry fees paid: ${n.feesPaid} (${formatYuan(n.feesPaidFen)} yuan, sandbox channel).`);
       console.log(`Phones: ${result.phones.join(', ')}`);
-      if (result.password) console.log(`Password for the members created now: ${result.password}`);
+      if (result.password) console.log(`Password for the members created now (all of them, not only these six): ${result.password}`);
       return 0;
     },
   },
