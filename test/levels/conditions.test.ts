@@ -10,7 +10,7 @@ import {
   evaluateConditionSet,
   type LevelFacts,
 } from '../../src/modules/levels/conditions.js';
-import { downgradeTarget, highestReachable, type Ladder, type Level, purchasePrice } from '../../src/modules/levels/ladder.js';
+import { directsMayLift, downgradeTarget, highestReachable, type Ladder, type Level, purchasePrice } from '../../src/modules/levels/ladder.js';
 import type { MonthFigures } from '../../src/modules/performance/performance.service.js';
 
 const month = (m: string, personalNet: bigint, teamNet: bigint): MonthFigures => ({
@@ -201,6 +201,23 @@ describe('the highest level reachable by performance', () => {
         expect(got?.level.id ?? null).toBe(naive?.id ?? null);
       }),
     );
+  });
+});
+
+describe('whether a new direct member can lift its parent', () => {
+  const ladder = ladderOf(
+    level(1, 1),
+    level(2, 2, { upgrade: any(personal('this_month', 100n), directs(3)) }),
+    level(3, 3, { upgrade: all(directs(2, 2)) }),
+    level(4, 4, { upgrade: all(directs(9)), enabled: false }),
+  );
+  it('only when a count just reached its minimum, or the newcomer is at a level a condition counts', () => {
+    expect(directsMayLift(ladder, 1, 3, 1)).toBe(true);
+    expect(directsMayLift(ladder, 1, 2, 1)).toBe(false);
+    expect(directsMayLift(ladder, 1, 4, 1)).toBe(false);
+    expect(directsMayLift(ladder, 1, 4, 2)).toBe(true);
+    expect(directsMayLift(ladder, 2, 3, 1)).toBe(false);
+    expect(directsMayLift(ladder, 3, 9, 3)).toBe(false);
   });
 });
 

@@ -26,6 +26,19 @@ const toLevel = (r: LevelRow): Level => ({
   enabled: r.enabled,
 });
 
+/**
+ * The ladder of a known version, from memory when this process has read
+ * that version before. The levels only change through `saveLadder`, which
+ * writes a new version, so a version number names one ladder for good.
+ */
+let cached: Ladder | null = null;
+export async function ladderAtVersion(db: Db, version: number): Promise<Ladder> {
+  if (cached?.version === version) return cached;
+  const ladder = await readLadder(db);
+  if (ladder.version === version) cached = ladder;
+  return ladder;
+}
+
 export async function readLadderForChange(tx: Db): Promise<Ladder> {
   await tx.execute(sql`select pg_advisory_xact_lock_shared(${LADDER_LOCK})`);
   return readLadder(tx);

@@ -60,6 +60,24 @@ export const hasPerformanceUpgrades = (ladder: Ladder) => ladder.levels.some((l)
 export const upgradesCountLevels = (ladder: Ladder) => upgradeRanks(ladder).length > 0;
 
 /**
+ * Whether one more direct member (at `childRank`) could lift a member at
+ * `memberRank` that now has `directCount` directs. Only direct-member
+ * conditions read that count, and one that did not hold before can only
+ * hold now if the count just reached its minimum, or (counted by level) if
+ * the new member is at the level counted. Everything else was evaluated
+ * when it last changed (and the daily sweep catches the rest), so a
+ * registration under a member usually needs no evaluation at all.
+ */
+export function directsMayLift(ladder: Ladder, memberRank: number, directCount: number, childRank: number): boolean {
+  return ladder.levels.some(
+    (l) =>
+      l.enabled &&
+      l.rank > memberRank &&
+      l.upgrade.conditions.some((c) => c.kind === 'direct_members' && (c.minLevelRank === null ? c.min === directCount : childRank >= c.minLevelRank)),
+  );
+}
+
+/**
  * The highest enabled level above `current` whose upgrade conditions hold.
  * Levels in between need not hold: a member can climb several at once.
  * Never lower than `current` (null when nothing higher is reached).

@@ -3,8 +3,8 @@ import { type Db, queryRows } from '../../db/client.js';
 import { systemAuditContext } from '../audit/audit.service.js';
 import { monthOf, onPerformanceChanged } from '../performance/performance.service.js';
 import { onSubtreeMoved } from '../referrals/tree.service.js';
-import { type Ladder, hasPerformanceUpgrades, highestReachable, levelOf, upgradeRanks } from './ladder.js';
-import { readLadderForChange } from './ladder.service.js';
+import { directsMayLift, hasPerformanceUpgrades, highestReachable, type Ladder, levelOf, upgradeRanks } from './ladder.js';
+import { ladderAtVersion, readLadderForChange } from './ladder.service.js';
 import { type AppliedChange, applyLevelChanges, type LevelChange, loadFacts, memberLevelRows, parentsOf } from './member-level.service.js';
 
 /** Members evaluated per round trip: facts for this many are a few indexed reads. */
@@ -80,16 +80,23 @@ onPerformanceChanged(async (tx, memberIds) => {
  * the moved subtree brought performance with it, every new ancestor's team
  * figures grew. The old parent and ancestors only lost, and performance
  * never lowers a level, so they are left alone (downgrades are monthly).
+ * Every registration passes here, so the common case — a new member without
+ * figures under a parent its arrival cannot lift — costs one small read.
  */
 onSubtreeMoved(async (tx, moved) => {
   const parent = moved.newPath.at(-1);
   if (parent === undefined) return;
-  const ladder = await readLadderForChange(tx);
+  const [s] = await queryRows<{ version: number | null; figures: boolean; parent_level: number | string | null; child_level: number | string | null; parent_directs: number }>(tx, sql`
+    select (select max(version) from level_ladder_versions) as version,
+      exists(select 1 from member_performance where member_id = ${moved.memberId}) as figures,
+      (select level_id from member_levels where member_id = ${parent}) as parent_level,
+      (select level_id from member_levels where member_id = ${moved.memberId}) as child_level,
+      (select direct_count from member_tree where member_id = ${parent}) as parent_directs`);
+  const ladder = await ladderAtVersion(tx, Number(s!.version ?? 0));
   if (!hasPerformanceUpgrades(ladder)) return;
-  const [figures] = await queryRows<{ yes: boolean }>(tx, sql`select exists(select 1 from member_performance where member_id = ${moved.memberId}) as yes`);
-  const countsDirects = ladder.levels.some((l) => l.enabled && l.upgrade.conditions.some((c) => c.kind === 'direct_members'));
-  const targets = figures!.yes ? moved.newPath : countsDirects ? [parent] : [];
-  await evaluateUpgrades(tx, targets, currentMonth(), ladder);
+  const rankOf = (id: number | string | null) => levelOf(ladder, id === null ? null : Number(id)).rank;
+  if (s!.figures) await evaluateUpgrades(tx, moved.newPath, currentMonth());
+  else if (directsMayLift(ladder, rankOf(s!.parent_level), Number(s!.parent_directs), rankOf(s!.child_level))) await evaluateUpgrades(tx, [parent], currentMonth());
 });
 
 /**
