@@ -74,3 +74,11 @@ export async function submitCompleteApplication(ctx: TestContext, token: string,
 export async function markApproved(db: Db, memberId: number) {
   await db.insert(onboardingApplications).values({ memberId, state: 'approved', revision: 1, submittedAt: new Date(), reviewedAt: new Date() });
 }
+
+/** Puts a member straight into `active` (entry fee paid), for tests about what onboarded members may do (level purchases). */
+export async function markActive(db: Db, memberId: number) {
+  await db
+    .insert(onboardingApplications)
+    .values({ memberId, state: 'active', revision: 1, submittedAt: new Date(), reviewedAt: new Date(), activatedAt: new Date() })
+    .onConflictDoUpdate({ target: onboardingApplications.memberId, set: { state: 'active', activatedAt: new Date() } });
+}

@@ -53,7 +53,8 @@ describe('the default ladder', () => {
 describe('saving the ladder', () => {
   it('edits, creates, reorders and disables in one save; the save is a new version with a snapshot and an audit entry', async () => {
     const before = await readLadder();
-    const levels = editable(before.levels);
+    // Sent back as read (holders included: it is ignored).
+    const levels: LevelJson[] = before.levels.map((l) => ({ ...l }));
     // Rename, a new level between 金牌 and 市级代理, ranks shifted up by one above it, 省级代理 disabled.
     levels[1]!.name = '银牌会员';
     for (const l of levels.slice(3)) l.rank += 1;

@@ -41,6 +41,7 @@ const levelIn = z
     upgrade: conditionSetInput.default(emptyConditionSet).describe('performance upgrade conditions; empty = not by performance'),
     keep: conditionSetInput.default(emptyConditionSet).describe('what a member at this level must keep meeting each month (when downgrades are on); empty = nothing'),
     enabled: z.boolean().default(true),
+    holders: z.unknown().optional().describe('read-only (as GET returns it); ignored, so a ladder read can be sent back as it is'),
   })
   .strict();
 

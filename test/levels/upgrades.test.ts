@@ -1,0 +1,147 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../src/db/client.js';
+import { createFieldCipher } from '../../src/lib/crypto.js';
+import { systemAuditContext } from '../../src/modules/audit/audit.service.js';
+import { bindMerchant, createChannel } from '../../src/modules/channels/channels.service.js';
+import { ingestRecords } from '../../src/modules/channels/ingest.service.js';
+import { runDailyLevelSweep } from '../../src/modules/levels/level-jobs.js';
+import { sweepUpgrades } from '../../src/modules/levels/upgrades.service.js';
+import { drainAllPerformance } from './drain.js';
+import { bindFirst, moveMember } from '../../src/modules/referrals/tree.service.js';
+import { bearer, createTestContext, type TestContext } from '../helpers/app.js';
+import { insertMembers } from '../helpers/members.js';
+
+const TZ = 'Asia/Shanghai';
+const actor = systemAuditContext('test');
+let ctx: TestContext;
+let owner: { token: string };
+const db = () => ctx.database.db;
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  owner = await ctx.staffToken(['owner']);
+  await createChannel(db(), createFieldCipher(Buffer.alloc(32, 1)), actor, { id: 'p1', kind: 'push', name: 'p1', enabled: true, config: {}, secrets: { pushSecrets: ['0123456789abcdef0123'] } });
+});
+afterAll(() => ctx.close());
+
+const none = { mode: 'all', conditions: [] };
+/** Replaces the ladder through the API (levels by name; ids kept for names that exist). */
+async function useLadder(levels: { name: string; rank: number; upgrade?: unknown; enabled?: boolean }[]) {
+  const now = (await ctx.app.inject({ method: 'GET', url: '/api/admin/levels', headers: bearer(owner.token) })).json();
+  const idOf = new Map<string, number>(now.levels.map((l: { name: string; id: number }) => [l.name, l.id]));
+  // Park every existing level (disabled, out of the way) so any rank can be reused; unheld extras are removed.
+  const payload: Record<string, unknown>[] = levels.map((l) => ({ id: idOf.get(l.name), name: l.name, rank: l.rank, priceFen: '0', rateProfitSharePpm: l.rank * 10_000, upgrade: l.upgrade ?? none, keep: none, enabled: l.enabled ?? true }));
+  const heldElsewhere = now.levels.filter((l: { name: string; holders: number }) => !levels.some((x) => x.name === l.name) && l.holders > 0);
+  for (const [i, { holders: _h, ...l }] of (heldElsewhere as Record<string, unknown>[]).entries()) payload.push({ ...l, rank: 900 + i, enabled: false, rateProfitSharePpm: 0 });
+  const res = await ctx.app.inject({ method: 'PUT', url: '/api/admin/levels', headers: bearer(owner.token), payload: { version: now.version, levels: payload } });
+  expect(res.statusCode, res.body).toBe(200);
+  return new Map<string, number>(res.json().levels.map((l: { name: string; id: number }) => [l.name, l.id]));
+}
+
+async function levelNames(memberIds: number[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const id of memberIds) {
+    const res = await ctx.app.inject({ method: 'GET', url: `/api/admin/members/${id}/level`, headers: bearer(owner.token) });
+    expect(res.statusCode, res.body).toBe(200);
+    out.push(res.json().level.name);
+  }
+  return out;
+}
+
+let txnSeq = 0;
+/** Sales pushed as a channel would (signed push → ingest → transaction events in the outbox), then the performance consumer runs. */
+async function sell(sales: [memberId: number, fen: number][]) {
+  for (const [memberId] of sales) await bindMerchant(db(), actor, 'p1', `M${memberId}`, memberId).catch(() => {});
+  await ingestRecords(db(), 'p1', sales.map(([memberId, fen]) => ({ channel_txn_id: `u${++txnSeq}`, merchant_ref: `M${memberId}`, amount_fen: fen, status: 'settled' as const, occurred_at: new Date().toISOString() })));
+  await drainAllPerformance(db(), TZ);
+}
+
+async function tree(parentOf: Record<string, string | null>): Promise<Record<string, number>> {
+  const names = Object.keys(parentOf);
+  const ids = await insertMembers(db(), names.length);
+  const byName = Object.fromEntries(names.map((n, i) => [n, ids[i]!]));
+  for (const n of names) {
+    const p = parentOf[n];
+    if (p) await db().transaction((tx) => bindFirst(tx, { memberId: byName[n]!, parentId: byName[p]!, via: 'invite_code', actor }));
+  }
+  return byName;
+}
+
+describe('performance upgrades', () => {
+  it('after each performance batch: a member climbs several levels at once, its ancestors rise on team figures, and a parent rises when its directs reach a level', async () => {
+    await useLadder([
+      { name: '基础', rank: 1 },
+      { name: '二级', rank: 2, upgrade: { mode: 'all', conditions: [{ kind: 'personal_performance', period: 'this_month', minFen: '10000' }] } },
+      { name: '三级', rank: 3, upgrade: { mode: 'all', conditions: [{ kind: 'team_performance', period: 'this_month', minFen: '50000', includeSelf: true }] } },
+      { name: '四级', rank: 4, upgrade: { mode: 'all', conditions: [{ kind: 'direct_members', min: 2, minLevelRank: 3 }] } },
+      { name: '五级', rank: 5, upgrade: { mode: 'any', conditions: [{ kind: 'personal_performance', period: 'lifetime', minFen: '100000000' }, { kind: 'increment', scope: 'team', minFen: '100000000' }] } },
+    ]);
+    const t = await tree({ A: null, B: 'A', C: 'A', D: 'B', E: 'C' });
+
+    await sell([[t.D!, 60_000]]);
+    // D: personal 600 yuan reaches 二级 and (team with self) 三级 — straight to 三级; B and A by team figures.
+    expect(await levelNames([t.A!, t.B!, t.C!, t.D!, t.E!])).toEqual(['三级', '三级', '基础', '三级', '基础']);
+    const dHistory = (await ctx.app.inject({ method: 'GET', url: `/api/admin/members/${t.D}/level/history`, headers: bearer(owner.token) })).json();
+    expect(dHistory.items).toMatchObject([{ from: { name: '基础' }, to: { name: '三级' }, cause: 'performance', actorKind: 'system' }]);
+
+    await sell([[t.E!, 50_000]]);
+    // E and C reach 三级; A now has two directs at 三级 or above: 四级, in the same batch.
+    expect(await levelNames([t.A!, t.B!, t.C!, t.D!, t.E!])).toEqual(['四级', '三级', '三级', '三级', '三级']);
+    const aHistory = (await ctx.app.inject({ method: 'GET', url: `/api/admin/members/${t.A}/level/history`, headers: bearer(owner.token) })).json();
+    expect(aHistory.items.map((h: { from: { name: string }; to: { name: string } }) => `${h.from.name}→${h.to.name}`)).toEqual(['三级→四级', '基础→三级']);
+
+    // The next level's progress: 五级 needs one of two conditions; neither holds.
+    const progress = (await ctx.app.inject({ method: 'GET', url: `/api/admin/members/${t.A}/level`, headers: bearer(owner.token) })).json();
+    expect(progress.next).toMatchObject({ level: { name: '五级' }, mode: 'any', reached: false });
+    expect(progress.next.conditions.map((c: { holds: boolean; current: string; target: string }) => [c.holds, c.current, c.target])).toEqual([
+      [false, '0', '100000000'],
+      [false, '110000', '100000000'],
+    ]);
+
+    // Performance never lowers: a refund leaves everyone where they are.
+    await ingestRecords(db(), 'p1', [{ channel_txn_id: `r${txnSeq}`, merchant_ref: `M${t.E}`, amount_fen: 50_000, status: 'refunded', occurred_at: new Date().toISOString(), original_txn_id: `u${txnSeq}` }]);
+    await drainAllPerformance(db(), TZ);
+    expect(await levelNames([t.A!, t.C!, t.E!])).toEqual(['四级', '三级', '三级']);
+  });
+
+  it('a new direct member (binding) or a moved subtree with performance lifts the new upline at once', async () => {
+    await useLadder([
+      { name: '基础', rank: 1 },
+      { name: '二级', rank: 2, upgrade: { mode: 'all', conditions: [{ kind: 'direct_members', min: 2 }] } },
+      { name: '三级', rank: 3, upgrade: { mode: 'all', conditions: [{ kind: 'team_performance', period: 'this_month', minFen: '30000' }] } },
+    ]);
+    const t = await tree({ G: null, H: 'G', X: null, Y: 'X' });
+    expect(await levelNames([t.G!])).toEqual(['基础']);
+    const [i] = await insertMembers(db(), 1);
+    await db().transaction((tx) => bindFirst(tx, { memberId: i!, parentId: t.G!, via: 'invite_code', actor }));
+    expect(await levelNames([t.G!])).toEqual(['二级']);
+
+    // Y sells under X; then X (with Y) moves under H: H and G gain the team figures.
+    await sell([[t.Y!, 40_000]]);
+    expect(await levelNames([t.X!, t.H!])).toEqual(['三级', '基础']);
+    await moveMember(db(), actor, { memberId: t.X!, newParentId: t.H!, reason: '调整' });
+    expect(await levelNames([t.H!, t.G!])).toEqual(['三级', '三级']);
+  });
+
+  it('the daily sweep finds members no event announced (the ladder got easier), a batch at a time, once per day', async () => {
+    const t = await tree({ P: null, Q: null, R: null });
+    await sell([[t.P!, 500], [t.Q!, 900]]);
+    expect(await levelNames([t.P!, t.Q!, t.R!])).toEqual(['基础', '基础', '基础']);
+    await useLadder([
+      { name: '基础', rank: 1 },
+      { name: '二级', rank: 2, upgrade: { mode: 'all', conditions: [{ kind: 'personal_performance', period: 'this_month', minFen: '500' }] } },
+      { name: '三级', rank: 3, upgrade: { mode: 'all', conditions: [{ kind: 'personal_performance', period: 'lifetime', minFen: '900' }] } },
+    ]);
+    expect(await levelNames([t.P!, t.Q!])).toEqual(['基础', '基础']);
+    const swept = await sweepUpgrades(db(), TZ, 3);
+    expect(swept.members).toBeGreaterThan(10);
+    expect(await levelNames([t.P!, t.Q!, t.R!])).toEqual(['二级', '三级', '基础']);
+
+    const first = await runDailyLevelSweep(db(), TZ);
+    expect(first).toMatchObject({ upgraded: 0 });
+    expect(await runDailyLevelSweep(db(), TZ)).toBeNull();
+    const runs = await queryRows<{ n: unknown }>(db(), sql`select count(*) as n from level_job_runs where job = 'daily_sweep'`);
+    expect(Number(runs[0]!.n)).toBe(1);
+  });
+});
