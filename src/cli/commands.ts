@@ -2,7 +2,10 @@ import readline from 'node:readline';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { PasswordHasher } from '../modules/auth/passwords.js';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../db/client.js';
 import { verifyLedger } from '../modules/ledger/verify.service.js';
+import { drainPerformance, rebuildPerformance } from '../modules/performance/performance.service.js';
 import { DEMO_NETWORK_SIZE } from '../modules/members/demo-network.js';
 import { seedDemo } from '../modules/members/demo-seed.js';
 import { createFileStore } from '../modules/onboarding/files.js';
@@ -94,6 +97,29 @@ export const commands: Command[] = [
         console.log(report.ok ? 'The ledger is consistent.' : `${report.problems.length} problem(s) found.`);
       }
       return report.ok ? 0 : 1;
+    },
+  },
+  {
+    name: 'rebuild-performance',
+    summary: 'Recompute every open month of performance from the stored transactions and the current tree, and say whether anything differed',
+    options: {},
+    async run({ database, config }) {
+      const db = database.db;
+      const fingerprint = async () =>
+        (await queryRows<{ h: string | null; n: number | string }>(db, sql`
+          select md5(string_agg(concat_ws(',', member_id, month, personal_settled, personal_refunded, personal_txns, team_settled, team_refunded, team_active), ';'
+                 order by member_id, month)) as h, count(*) as n
+          from member_performance
+          where month not in (select month from performance_months)
+            and (personal_settled, personal_refunded, personal_txns, team_settled, team_refunded, team_active) <> (0, 0, 0, 0, 0, 0)`))[0]!;
+      await drainPerformance(db, config.PLATFORM_TIMEZONE);
+      const before = await fingerprint();
+      const t = performance.now();
+      const result = await rebuildPerformance(db, config.PLATFORM_TIMEZONE);
+      const after = await fingerprint();
+      console.log(`Rebuilt ${result.rows} row(s) for ${result.months.length} open month(s)${result.months.length ? ` (${result.months[0]!.slice(0, 7)} … ${result.months.at(-1)!.slice(0, 7)})` : ''} in ${((performance.now() - t) / 1000).toFixed(1)} s.`);
+      console.log(before.h === after.h ? 'Identical to the figures kept as transactions arrived.' : `The figures differed from the kept ones (${before.n} → ${after.n} non-zero rows); the rebuilt ones now stand.`);
+      return 0;
     },
   },
   {

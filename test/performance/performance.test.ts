@@ -254,3 +254,29 @@ describe('active members', () => {
     expect(f.get(x!)!.get('2026-06-01')).toMatchObject({ teamActive: 1, teamNet: 35n, personalNet: 30n, personalSales: 2 });
   });
 });
+
+describe('cli rebuild-performance', () => {
+  it('says the kept figures are identical, and repairs and reports figures that were tampered with', async () => {
+    const { commands } = await import('../../src/cli/commands.js');
+    const { loadConfig } = await import('../../src/config.js');
+    const command = commands.find((c) => c.name === 'rebuild-performance')!;
+    const [a, b] = await insertMembers(db(), 2);
+    await db().transaction((tx) => bindFirst(tx, { memberId: b!, parentId: a!, via: 'invite_code', actor }));
+    const ch = await newChannel([b!]);
+    await ingestRecords(db(), ch, [{ channel_txn_id: 'cli-1', merchant_ref: `M${b}`, amount_fen: 777, status: 'settled', occurred_at: '2026-07-02T10:00:00+08:00' }]);
+    const out: string[] = [];
+    const log = console.log;
+    console.log = (...args: unknown[]) => void out.push(args.join(' '));
+    const run = () => (command as { run(ctx: unknown): Promise<number> }).run({ database, config: loadConfig({ PLATFORM_TIMEZONE: TZ }), hasher: null, values: {} });
+    try {
+      expect(await run()).toBe(0);
+      expect(out.at(-1)).toContain('Identical');
+      await db().execute(sql`update member_performance set team_settled = team_settled + 1 where member_id = ${a!} and month = '2026-07-01'`);
+      expect(await run()).toBe(0);
+      expect(out.at(-1)).toContain('differed');
+    } finally {
+      console.log = log;
+    }
+    expect((await monthFigures(db(), [a!], ['2026-07-01'])).get(a!)!.get('2026-07-01')!.teamNet).toBe(777n);
+  });
+});
