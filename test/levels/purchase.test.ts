@@ -149,7 +149,7 @@ describe('buying a level through the sandbox channel', () => {
     }
   });
 
-  it('a member already raised past the level it paid for keeps its level; the purchase is recorded and emitted', async () => {
+  it('a member already raised past the level it paid for keeps its level; the payment is flagged for a refund and earns nobody anything', async () => {
     const m = await activeMember();
     const order = (await buy(m.token, ids['银牌']!)).json();
     const raised = await ctx.app.inject({ method: 'PUT', url: `/api/admin/members/${m.memberId}/level`, headers: bearer(owner.token), payload: { levelId: ids['金牌'], reason: '线下活动奖励' } });
@@ -157,13 +157,23 @@ describe('buying a level through the sandbox channel', () => {
     await notify(paidNotice(order.orderNo, order.amountFen));
     const after = await myLevel(m.token);
     expect(after.level.name).toBe('金牌');
-    expect(after.purchased).toMatchObject({ name: '银牌' });
+    expect(after.purchased ?? null).toBeNull();
     const history = (await myHistory(m.token)).items;
     expect(history.map((h: { cause: string; from: { name: string }; to: { name: string } }) => `${h.cause}:${h.from.name}→${h.to.name}`)).toEqual(['purchase:金牌→金牌', 'staff:普通商户→金牌']);
-    expect(history[0].reason).toContain('等级不变');
-    const events = await purchasedEvents(m.memberId);
-    expect(events).toHaveLength(1);
-    expect(events[0]!.payload).toMatchObject({ fromLevelId: ids['金牌'], toLevelId: ids['银牌'], amountFen: '99900' });
+    expect(history[0].reason).toContain('待退款');
+    expect(await purchasedEvents(m.memberId)).toHaveLength(0);
+    const audit = await queryRows<{ action: string }>(ctx.database.db, sql`select action from audit_log where action = 'levels.purchase_without_effect' and after->>'orderNo' = ${order.orderNo}`);
+    expect(audit).toHaveLength(1);
+  });
+
+  it('a second open order for another level is refused, so two payments cannot buy one level for nothing', async () => {
+    const m = await activeMember();
+    expect((await buy(m.token, ids['金牌']!)).statusCode).toBe(201);
+    const second = await buy(m.token, ids['银牌']!);
+    expect(second.statusCode).toBe(409);
+    expect(second.json().error.details).toMatchObject({ pendingLevelId: ids['金牌'] });
+    // The same level again hands out the same order.
+    expect((await buy(m.token, ids['金牌']!)).statusCode).toBe(201);
   });
 });
 

@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import { type Db, queryRows } from '../../db/client.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { type AuditContext, recordAudit, systemAuditContext } from '../audit/audit.service.js';
 import { onboardingApplications } from '../onboarding/onboarding.schema.js';
@@ -52,6 +52,13 @@ registerPurpose('level_purchase', {
     const { value: settings } = await readSettings(tx, levelSettingsDef);
     const amount = purchasePrice(current, target, settings.upgradeByDifference);
     if (amount === null) throw new AppError('CONFLICT', `「${target.name}」与当前等级没有差价，无需购买`, details);
+    // One open purchase at a time: two orders for different levels, both paid, would buy one of them for nothing.
+    const [open] = await queryRows<{ purpose_ref: string; order_no: string }>(tx, sql`
+      select purpose_ref, order_no from payment_orders
+      where member_id = ${memberId} and purpose = 'level_purchase' and status = 'pending' and expires_at > now()
+        and purpose_ref is distinct from ${purposeRef}
+      limit 1`);
+    if (open) throw new AppError('CONFLICT', '已有一笔未完成的等级购买订单，请先完成支付或等待其过期', { ...details, pendingOrderNo: open.order_no, pendingLevelId: Number(open.purpose_ref) });
     return { amount, ttlMinutes: ORDER_TTL_MINUTES };
   },
   async onConfirmed(tx, order, paidAt) {
@@ -63,8 +70,8 @@ registerPurpose('level_purchase', {
  * What a confirmed purchase does, in the confirmation's transaction (which
  * runs once per order): the member rises to the bought level at once — or,
  * if it already stands there or higher, keeps its level and the purchase is
- * recorded; either way the purchase protects the bought level from
- * downgrades, and `level_purchased` carries the amount paid.
+ * recorded for a refund. A purchase that raised the member protects the
+ * bought level from downgrades, and `level_purchased` carries the amount paid.
  */
 async function applyPurchase(tx: Db, order: PaymentOrder, paidAt: Date) {
   const ladder = await readLadderForChange(tx);
@@ -94,14 +101,24 @@ async function applyPurchase(tx: Db, order: PaymentOrder, paidAt: Date) {
     raised = applied.length > 0;
   }
   if (!raised) {
+    // Paid for a level the member already stands at or above: it bought nothing. The money is booked and
+    // a person refunds it; no level_purchased (it must not earn anyone a reward) and the protection stays.
     await recordUnchanged(tx, {
       memberId: order.memberId,
       levelId: current.id,
       cause: 'purchase',
       actor: memberActor,
-      reason: `购买「${bought.name}」（订单 ${order.orderNo}）时已达到该等级或更高，等级不变`,
+      reason: `购买「${bought.name}」（订单 ${order.orderNo}）时已达到该等级或更高，等级不变，待退款`,
       orderId: order.id,
     });
+    await recordAudit(tx, systemAuditContext('payment-confirmation'), {
+      action: 'levels.purchase_without_effect',
+      targetType: 'payment_order',
+      targetId: order.id,
+      after: { orderNo: order.orderNo, memberId: order.memberId, boughtLevelId: bought.id, currentLevelId: current.id, amountFen: order.amount.toString() },
+      reason: '所购等级不高于当前等级，需人工退款',
+    });
+    return;
   }
   await tx.execute(sql`update member_levels set purchased_level_id = ${bought.id}, purchased_at = ${paidAt.toISOString()}::timestamptz where member_id = ${order.memberId}`);
   await emitEvents(tx, [
