@@ -39,8 +39,16 @@ describe('saving a ladder', () => {
     expect(problems).toEqual([{ field: 'body.levels.0.rateProfitSharePpm', message: expect.stringContaining('lower profit-share rate') }]);
   });
 
-  it('ignores disabled levels when comparing rates', () => {
-    expect(fields([draft(1, { rateProfitSharePpm: 0 }), draft(2, { rateProfitSharePpm: 90_000, enabled: false }), draft(3, { rateProfitSharePpm: 20_000 })])).toEqual([]);
+  it('compares disabled levels too, since members may still hold them', () => {
+    expect(fields([draft(1, { rateProfitSharePpm: 0 }), draft(2, { rateProfitSharePpm: 90_000, enabled: false }), draft(3, { rateProfitSharePpm: 20_000 })])).toEqual(['body.levels.2.rateProfitSharePpm']);
+  });
+
+  it('keeps the starting level (where members without a level stand) enabled and lowest', () => {
+    const starting = { id: 5, name: '普通商户' };
+    expect(validateLadder([draft(1, { id: 5 }), draft(2)], new Set([5]), starting)).toEqual([]);
+    expect(validateLadder([draft(1, { id: 5, enabled: false }), draft(2)], new Set([5]), starting).map((p) => p.field)).toEqual(['body.levels.0.enabled']);
+    expect(validateLadder([draft(0), draft(1, { id: 5 })], new Set([5]), starting).map((p) => p.field)).toEqual(['body.levels.1.enabled']);
+    expect(validateLadder([draft(2)], new Set([5]), starting).map((p) => p.field)).toEqual(['body.levels']);
   });
 
   it('refuses conditions that count members at a rank no level has', () => {

@@ -3,7 +3,7 @@ import { type Db, queryRows } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { decodeConditionSet, encodeConditionSet } from './conditions.js';
-import { type Ladder, type Level, type LevelDraft, validateLadder } from './ladder.js';
+import { type Ladder, type Level, type LevelDraft, lowestEnabled, validateLadder } from './ladder.js';
 import { levelLadderVersions, levels } from './levels.schema.js';
 
 /**
@@ -106,7 +106,8 @@ export async function saveLadder(db: Db, audit: AuditContext, drafts: LevelDraft
     const kept = new Set(drafts.flatMap((d) => (d.id == null ? [] : [d.id])));
     const removed = before.levels.filter((l) => !kept.has(l.id));
     if (removed.length > 0) await refuseRemovingUsedLevels(tx, removed);
-    const problems = validateLadder(drafts, new Set(before.levels.map((l) => l.id)));
+    const starting = lowestEnabled(before);
+    const problems = validateLadder(drafts, new Set(before.levels.map((l) => l.id)), { id: starting.id, name: starting.name });
     if (problems.length > 0) throw new AppError('VALIDATION_FAILED', 'The ladder is not valid', problems);
 
     // Ranks may be permuted: park the current ones out of the way of the unique index first.

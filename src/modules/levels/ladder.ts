@@ -138,7 +138,7 @@ export interface Problem {
  * counts, known kinds — are the request schema's job). Returns all problems
  * at once, each naming the field, so the console can mark them.
  */
-export function validateLadder(drafts: LevelDraft[], existingIds: ReadonlySet<number>): Problem[] {
+export function validateLadder(drafts: LevelDraft[], existingIds: ReadonlySet<number>, startingLevel?: { id: number; name: string }): Problem[] {
   const problems: Problem[] = [];
   const at = (i: number, field: string) => `body.levels.${i}.${field}`;
   if (drafts.length === 0) problems.push({ field: 'body.levels', message: 'The ladder needs at least one level' });
@@ -160,8 +160,21 @@ export function validateLadder(drafts: LevelDraft[], existingIds: ReadonlySet<nu
     else seenNames.set(name, i);
   });
 
-  // Profit share never decreases as the rank rises, among the levels in use.
-  const enabled = drafts.map((d, i) => ({ d, i })).filter((x) => x.d.enabled).sort((a, b) => a.d.rank - b.d.rank);
+  // Every member without a level row stands at the lowest enabled level: changing which level that is
+  // would move nearly every member at once, without history. It must stay the same level.
+  if (startingLevel) {
+    const lowest = drafts.filter((d) => d.enabled).sort((a, b) => a.rank - b.rank)[0];
+    if (lowest && lowest.id !== startingLevel.id) {
+      const i = drafts.findIndex((d) => d.id === startingLevel.id);
+      problems.push({
+        field: i >= 0 ? at(i, 'enabled') : 'body.levels',
+        message: `"${startingLevel.name}" is where every new member starts: it must stay enabled and the lowest rank (it cannot be removed, disabled or have a level put below it)`,
+      });
+    }
+  }
+
+  // Profit share never decreases as the rank rises — disabled levels included, since members may still hold them.
+  const enabled = drafts.map((d, i) => ({ d, i })).sort((a, b) => a.d.rank - b.d.rank);
   for (let k = 1; k < enabled.length; k++) {
     const below = enabled[k - 1]!;
     const here = enabled[k]!;
