@@ -234,6 +234,23 @@ describe('closed months', () => {
   });
 });
 
+describe('closing after the fact', () => {
+  it('a record applied while its month was open stays in that month through a close and a rebuild', async () => {
+    const [a, b] = await insertMembers(db(), 2);
+    await db().transaction((tx) => bindFirst(tx, { memberId: b!, parentId: a!, via: 'invite_code', actor }));
+    const ch = await newChannel([b!]);
+    await ingestRecords(db(), ch, [{ channel_txn_id: 'late-open', merchant_ref: `M${b}`, amount_fen: 1000, status: 'settled', occurred_at: '2025-05-31T23:30:00+08:00' }]);
+    await drainPerformance(db(), TZ);
+    await closeMonth(db(), TZ, '2025-05-01');
+    await rebuildPerformance(db(), TZ);
+    const now = monthOf(new Date(), TZ);
+    const f = await monthFigures(db(), [a!, b!], ['2025-05-01', now]);
+    expect(f.get(b!)!.get('2025-05-01')!.personalNet).toBe(1000n);
+    expect(f.get(b!)!.get(now)!.personalNet).toBe(0n);
+    expect(f.get(a!)!.get(now)!.teamNet).toBe(0n);
+  });
+});
+
 describe('active members', () => {
   it('count once per month from the first settled sale, not for refunds', async () => {
     const [root, x, y] = await insertMembers(db(), 3);

@@ -59,3 +59,17 @@ export async function consumeEvents<T extends DomainEventType>(
     return rows.length;
   });
 }
+
+/**
+ * Whether committed events wait behind a transaction that is still running
+ * (anywhere on the server: the horizon is cluster-wide). They are delivered
+ * once it ends; callers that must see everything applied wait for that.
+ */
+export async function eventsWaitingOnHorizon(db: Db, consumer: string, types: DomainEventType[]): Promise<boolean> {
+  const [row] = await queryRows<{ yes: boolean }>(db, sql`
+    select exists(
+      select 1 from outbox_events e, outbox_cursors c
+      where c.consumer = ${consumer} and (e.xid, e.id) > (c.last_xid, c.last_id)
+        and e.type = any(${sql.param(types)}::text[])) as yes`);
+  return row?.yes ?? false;
+}

@@ -40,3 +40,15 @@ export const performanceMonths = pgTable('performance_months', {
   month: date('month', { mode: 'string' }).primaryKey(),
   closedAt: timestamp('closed_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Transactions that counted in another month than the one they happened in
+ * (their own month was closed when they arrived). A rebuild reads these, so
+ * it attributes every record exactly as the consumer did.
+ */
+export const performanceReattributions = pgTable('performance_reattributions', {
+  transactionId: bigint('transaction_id', { mode: 'number' }).primaryKey(),
+  month: date('month', { mode: 'string' }).notNull(),
+  occurredMonth: date('occurred_month', { mode: 'string' }).notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

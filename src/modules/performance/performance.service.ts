@@ -3,7 +3,7 @@ import { type Db, queryRows } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import type { Fen } from '../../lib/money.js';
 import type { TransactionEventPayload } from '../outbox/events.js';
-import { consumeEvents, type OutboxEvent } from '../outbox/outbox.service.js';
+import { consumeEvents, eventsWaitingOnHorizon, type OutboxEvent } from '../outbox/outbox.service.js';
 import { onSubtreeMoved, TREE_LOCK } from '../referrals/tree.service.js';
 
 export const PERFORMANCE_CONSUMER = 'performance';
@@ -100,11 +100,14 @@ async function applyDeltas(tx: Db, deltas: Delta[]): Promise<number[]> {
   return [...new Set(rows.map((r) => Number(r.member_id)))];
 }
 
-/** Turns transaction events into per-(member, month) deltas. */
-export function deltasOf(events: OutboxEvent<TransactionEventPayload>[], closed: Set<string>, timeZone: string): Delta[] {
+/** Turns transaction events into per-(member, month) deltas, and lists those counted outside their own month. */
+export function deltasOf(events: OutboxEvent<TransactionEventPayload>[], closed: Set<string>, timeZone: string): { deltas: Delta[]; moved: { transactionId: number; month: string; occurredMonth: string }[] } {
   const byKey = new Map<string, Delta>();
+  const moved: { transactionId: number; month: string; occurredMonth: string }[] = [];
   for (const e of events) {
+    const occurredMonth = monthOf(new Date(e.payload.occurredAt), timeZone);
     const month = attributedMonth(new Date(e.payload.occurredAt), e.createdAt, closed, timeZone);
+    if (month !== occurredMonth) moved.push({ transactionId: e.payload.transactionId, month, occurredMonth });
     const key = `${e.payload.memberId}|${month}`;
     let d = byKey.get(key);
     if (!d) byKey.set(key, (d = { memberId: e.payload.memberId, month, settled: 0n, refunded: 0n, sales: 0 }));
@@ -114,7 +117,7 @@ export function deltasOf(events: OutboxEvent<TransactionEventPayload>[], closed:
       d.sales += 1;
     } else d.refunded += amount;
   }
-  return [...byKey.values()];
+  return { deltas: [...byKey.values()], moved };
 }
 
 /**
@@ -125,18 +128,32 @@ export function deltasOf(events: OutboxEvent<TransactionEventPayload>[], closed:
 export async function consumePerformance(db: Db, timeZone: string, limit = 2000): Promise<number> {
   return consumeEvents(db, PERFORMANCE_CONSUMER, ['transaction_settled', 'transaction_refunded'], async (tx, events) => {
     await tx.execute(sql`select pg_advisory_xact_lock_shared(${TREE_LOCK})`);
-    const changed = await applyDeltas(tx, deltasOf(events, await closedMonths(tx), timeZone));
+    const { deltas, moved } = deltasOf(events, await closedMonths(tx), timeZone);
+    if (moved.length > 0) {
+      await tx.execute(sql`
+        insert into performance_reattributions (transaction_id, month, occurred_month)
+        select * from unnest(${`{${moved.map((m) => m.transactionId).join(',')}}`}::bigint[], ${sql.param(moved.map((m) => m.month))}::date[], ${sql.param(moved.map((m) => m.occurredMonth))}::date[])
+        on conflict do nothing`);
+    }
+    const changed = await applyDeltas(tx, deltas);
     for (const listener of changeListeners) await listener(tx, changed);
   }, limit);
 }
 
-/** Processes everything pending; returns the number of events. */
-export async function drainPerformance(db: Db, timeZone: string): Promise<number> {
+/**
+ * Processes everything committed so far; returns the number of events.
+ * Events behind a still-running transaction are waited for (up to
+ * `maxWaitMs`), so afterwards the figures include every committed record.
+ */
+export async function drainPerformance(db: Db, timeZone: string, maxWaitMs = 30_000): Promise<number> {
   let total = 0;
+  const deadline = Date.now() + maxWaitMs;
   for (;;) {
     const n = await consumePerformance(db, timeZone);
-    if (n === 0) return total;
     total += n;
+    if (n > 0) continue;
+    if (Date.now() > deadline || !(await eventsWaitingOnHorizon(db, PERFORMANCE_CONSUMER, ['transaction_settled', 'transaction_refunded']))) return total;
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
@@ -190,11 +207,10 @@ export async function rebuildPerformance(db: Db, timeZone: string): Promise<{ mo
     const [result] = await queryRows<{ months: string[] | null; rows: number | string }>(tx, sql`
       with applied as (
         select ct.member_id, ct.status, ct.amount,
-          case when m.month in (select month from performance_months)
-               then date_trunc('month', e.created_at at time zone ${timeZone})::date else m.month end as month
+          coalesce(ra.month, date_trunc('month', ct.occurred_at at time zone ${timeZone})::date) as month
         from outbox_events e
         join channel_transactions ct on e.subject = 'channel_transaction:' || ct.id
-        cross join lateral (select date_trunc('month', ct.occurred_at at time zone ${timeZone})::date as month) m
+        left join performance_reattributions ra on ra.transaction_id = ct.id
         where e.type in ('transaction_settled', 'transaction_refunded')
           and (e.xid, e.id) <= (${cursor!.last_xid}::xid8, ${cursor!.last_id}::bigint)),
       p as (
@@ -217,10 +233,32 @@ export async function rebuildPerformance(db: Db, timeZone: string): Promise<{ mo
   });
 }
 
-/** Closes a month for good: everything received so far is applied first. */
+/**
+ * Closes a month for good. Everything received so far is applied first, and
+ * the month is marked closed while the consumer's cursor is locked with
+ * nothing left to apply, so no batch can still be writing into it. Records
+ * that arrive later count in the month they arrive (and are remembered as
+ * such for rebuilds).
+ */
 export async function closeMonth(db: Db, timeZone: string, month: string): Promise<void> {
-  await drainPerformance(db, timeZone);
-  await db.execute(sql`insert into performance_months (month) values (${month}::date) on conflict do nothing`);
+  for (let attempt = 0; attempt < 20; attempt++) {
+    await drainPerformance(db, timeZone);
+    const closed = await db.transaction(async (tx) => {
+      await tx.execute(sql`insert into outbox_cursors (consumer) values (${PERFORMANCE_CONSUMER}) on conflict do nothing`);
+      const [cursor] = await queryRows<{ last_xid: string; last_id: number | string }>(tx, sql`
+        select last_xid::text as last_xid, last_id from outbox_cursors where consumer = ${PERFORMANCE_CONSUMER} for update`);
+      const [pending] = await queryRows<{ yes: boolean }>(tx, sql`
+        select exists(select 1 from outbox_events
+          where (xid, id) > (${cursor!.last_xid}::xid8, ${cursor!.last_id}::bigint)
+            and xid < pg_snapshot_xmin(pg_current_snapshot())
+            and type in ('transaction_settled', 'transaction_refunded')) as yes`);
+      if (pending!.yes) return false;
+      await tx.execute(sql`insert into performance_months (month) values (${month}::date) on conflict do nothing`);
+      return true;
+    });
+    if (closed) return;
+  }
+  throw new Error(`could not close ${month}: transactions keep arriving faster than they are applied`);
 }
 
 // ---------------------------------------------------------------- reading
