@@ -256,6 +256,18 @@ describe('risk checks on submit', () => {
     expect(JSON.stringify(dup.evidence)).not.toContain(idNumber(4002));
     // Flags never decide: the application waits for a reviewer.
     expect((await mine(second.token)).application.state).toBe('submitted');
+    expect((await get('/api/admin/onboarding?cursor=2025-13-40T99:00:00.000Z_1', viewer.token)).statusCode).toBe(400);
+    // Pages follow each other without gaps or repeats, oldest submission first.
+    const all = (await get('/api/admin/onboarding?state=submitted&limit=200', viewer.token)).json().items.map((i: { memberId: number }) => i.memberId);
+    const paged: number[] = [];
+    for (let cursor: string | null = null, n = 0; n < 50; n++) {
+      const page = (await get(`/api/admin/onboarding?state=submitted&limit=1${cursor ? `&cursor=${cursor}` : ''}`, viewer.token)).json();
+      paged.push(...page.items.map((i: { memberId: number }) => i.memberId));
+      cursor = page.nextCursor;
+      if (!cursor) break;
+    }
+    expect(paged).toEqual(all);
+    expect(all.length).toBeGreaterThan(1);
     const queue = (await get('/api/admin/onboarding?state=submitted&flagged=true', viewer.token)).json();
     expect(queue.items).toContainEqual(expect.objectContaining({ memberId: second.memberId, riskCodes: expect.arrayContaining(['duplicate_licence', 'duplicate_id_number']) }));
   });

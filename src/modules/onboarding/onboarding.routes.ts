@@ -147,7 +147,11 @@ export function onboardingRoutes(appBase: FastifyInstance, ctx: AppContext) {
       querystring: z.object({
         state: z.enum(applicationStates).optional(),
         flagged: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('only applications with risk flags'),
-        cursor: z.string().regex(/^\d{4}-\d\d-\d\dT[\d:.]+Z_\d+$/).optional(),
+        cursor: z
+          .string()
+          .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z_\d{1,15}$/, { message: 'expected the nextCursor of the previous page' })
+          .refine((v) => !Number.isNaN(Date.parse(v.split('_')[0]!)) && new Date(v.split('_')[0]!).toISOString() === v.split('_')[0], { message: 'expected the nextCursor of the previous page' })
+          .optional(),
         limit: pageLimit,
       }),
       response: {
