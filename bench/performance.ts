@@ -16,6 +16,8 @@ import { pgFloor, scratchDatabase } from './floor.js';
 import { loadRandomTree, percentile } from './tree-fixture.js';
 import { connectPostgres, queryRows } from '../src/db/client.js';
 import { consumePerformance, monthOf, performanceFacts } from '../src/modules/performance/performance.service.js';
+// The server evaluates performance upgrades in the same transaction as each batch: measure that too.
+import '../src/modules/levels/upgrades.service.js';
 import { ancestorsWithinReach } from '../src/modules/referrals/tree.service.js';
 
 const { values } = parseArgs({

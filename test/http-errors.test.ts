@@ -9,6 +9,10 @@ beforeAll(async () => {
     app.get('/api/test/explode', { config: { access: access.public } }, async () => {
       throw new Error('secret internals: password=hunter2 at db.example:5432');
     });
+    app.get('/api/test/deadlock', { config: { access: access.public } }, async () => {
+      // What node-postgres throws when PostgreSQL breaks a deadlock.
+      throw Object.assign(new Error('deadlock detected'), { code: '40P01', severity: 'ERROR' });
+    });
   });
 });
 afterAll(() => ctx.close());
@@ -23,6 +27,13 @@ function expectErrorShape(body: string, code: string) {
 }
 
 describe('error responses', () => {
+  it('a deadlock broken by the database is a 503 with Retry-After, not a 500', async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: '/api/test/deadlock' });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(expectErrorShape(res.body, 'UNAVAILABLE').message).toContain('retry');
+  });
+
   it('404 for an unknown route', async () => {
     const res = await ctx.app.inject({ method: 'GET', url: '/api/does-not-exist' });
     expect(res.statusCode).toBe(404);

@@ -261,7 +261,7 @@ describe('risk checks on submit', () => {
     const all = (await get('/api/admin/onboarding?state=submitted&limit=200', viewer.token)).json().items.map((i: { memberId: number }) => i.memberId);
     const paged: number[] = [];
     for (let cursor: string | null = null, n = 0; n < 50; n++) {
-      const page = (await get(`/api/admin/onboarding?state=submitted&limit=1${cursor ? `&cursor=${cursor}` : ''}`, viewer.token)).json();
+      const page: { items: { memberId: number }[]; nextCursor: string | null } = (await get(`/api/admin/onboarding?state=submitted&limit=1${cursor ? `&cursor=${cursor}` : ''}`, viewer.token)).json();
       paged.push(...page.items.map((i: { memberId: number }) => i.memberId));
       cursor = page.nextCursor;
       if (!cursor) break;

@@ -42,6 +42,12 @@ export function toAppError(err: unknown): AppError | null {
     return new AppError('VALIDATION_FAILED', 'Request is not valid', details);
   }
   const fe = err as Partial<FastifyError>;
+  // Two transactions locked the same rows in opposite orders (or a serialisable one lost): nothing was
+  // written, and the same request again succeeds. Say so instead of a 500.
+  const pgCode = (err as { code?: unknown } | null)?.code;
+  if (pgCode === '40P01' || pgCode === '40001') {
+    return new AppError('UNAVAILABLE', 'The server was busy with a conflicting change; nothing was saved, please retry', undefined, { 'retry-after': '1' });
+  }
   if (fe && typeof fe === 'object') {
     if (fe.code && fastifyCodes[fe.code]) {
       const code = fastifyCodes[fe.code]!;
