@@ -211,6 +211,17 @@ describe('uploads', () => {
     expect(back.rawPayload.equals(jpeg)).toBe(true);
   });
 
+  it('a member cannot fill the disk: uploads per member are limited', async () => {
+    const m = await ctx.registerMember(nextPhone());
+    const put = () => ctx.app.inject({ method: 'PUT', url: '/api/member/onboarding/files/storefront', headers: { ...bearer(m.token), 'content-type': 'image/png' }, payload: pngBytes() });
+    for (let i = 0; i < 40; i++) expect((await put()).statusCode).toBe(201);
+    const over = await put();
+    expect(over.statusCode).toBe(409);
+    expect(over.json().error.details).toMatchObject({ max: 40 });
+    const onDisk = fs.readdirSync(path.join(ctx.config.uploadDir, String(m.memberId)));
+    expect(onDisk).toHaveLength(40);
+  });
+
   it("a member cannot read another member's application or files; only reviewers get files", async () => {
     const a = await ctx.registerMember(nextPhone());
     const b = await ctx.registerMember(nextPhone());

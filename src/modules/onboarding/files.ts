@@ -31,9 +31,17 @@ export interface StoredFile {
 export interface FileStore {
   save(memberId: number, bytes: Buffer): Promise<StoredFile>;
   read(storageKey: string): Promise<Buffer>;
+  /** For a file whose database row was never written. */
+  remove(storageKey: string): Promise<void>;
 }
 
 export function createFileStore(dir: string, maxBytes: number, cipher: FieldCipher): FileStore {
+  // Keys are ours, but never let one walk out of the directory.
+  const inside = (storageKey: string) => {
+    const target = path.resolve(dir, storageKey);
+    if (!target.startsWith(path.resolve(dir) + path.sep)) throw new Error('storage key outside the upload directory');
+    return target;
+  };
   return {
     async save(memberId, bytes) {
       if (bytes.length > maxBytes) throw new AppError('PAYLOAD_TOO_LARGE', `Images may be at most ${Math.floor(maxBytes / 1024)} KiB`, { maxBytes });
@@ -51,10 +59,10 @@ export function createFileStore(dir: string, maxBytes: number, cipher: FieldCiph
       return { mime: type.mime, size: bytes.length, sha256, storageKey };
     },
     async read(storageKey) {
-      // Keys are ours, but never let one walk out of the directory.
-      const target = path.resolve(dir, storageKey);
-      if (!target.startsWith(path.resolve(dir) + path.sep)) throw new Error('storage key outside the upload directory');
-      return cipher.decryptBytes(await fs.readFile(target));
+      return cipher.decryptBytes(await fs.readFile(inside(storageKey)));
+    },
+    async remove(storageKey) {
+      await fs.rm(inside(storageKey), { force: true });
     },
   };
 }

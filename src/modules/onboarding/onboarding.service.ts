@@ -145,21 +145,32 @@ export async function saveDraft(db: Db, cipher: FieldCipher, memberId: number, i
   });
 }
 
+/** Uploads one member may keep (current images plus those of earlier submissions, kept as evidence). */
+export const MAX_FILES_PER_MEMBER = 40;
+
 /** Stores an image and puts it on the application in place of the previous one of its kind. */
 export async function attachFile(db: Db, store: FileStore, memberId: number, kind: FileKind, bytes: Buffer) {
-  // Refuse before writing anything to disk when the application is locked.
+  // Refuse before writing anything to disk when the application is locked or the member has uploaded too much.
   const [current] = await db.select({ state: onboardingApplications.state }).from(onboardingApplications).where(eq(onboardingApplications.memberId, memberId));
   if (current && !editable.includes(current.state)) throw new AppError('CONFLICT', '申请已提交，不能更换照片', { state: current.state });
+  const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(onboardingFiles).where(eq(onboardingFiles.memberId, memberId));
+  if ((count?.n ?? 0) >= MAX_FILES_PER_MEMBER) throw new AppError('CONFLICT', `上传次数过多（最多 ${MAX_FILES_PER_MEMBER} 张），请联系客服`, { max: MAX_FILES_PER_MEMBER });
   const stored = await store.save(memberId, bytes);
-  return db.transaction(async (tx) => {
-    const app = await lockOrCreateDraft(tx, memberId);
-    const [file] = await tx.insert(onboardingFiles).values({ memberId, kind, ...stored }).returning();
-    await tx
-      .update(onboardingApplications)
-      .set({ files: { ...app.files, [kind]: file!.id }, updatedAt: sql`now()` })
-      .where(eq(onboardingApplications.memberId, memberId));
-    return file!;
-  });
+  try {
+    return await db.transaction(async (tx) => {
+      const app = await lockOrCreateDraft(tx, memberId);
+      const [file] = await tx.insert(onboardingFiles).values({ memberId, kind, ...stored }).returning();
+      await tx
+        .update(onboardingApplications)
+        .set({ files: { ...app.files, [kind]: file!.id }, updatedAt: sql`now()` })
+        .where(eq(onboardingApplications.memberId, memberId));
+      return file!;
+    });
+  } catch (err) {
+    // The row was not written (e.g. the application was submitted meanwhile): the bytes must not linger.
+    await store.remove(stored.storageKey).catch(() => {});
+    throw err;
+  }
 }
 
 /** A file of a member's; null when it is not theirs, so nobody learns that another member's file exists. */
