@@ -58,10 +58,9 @@ export const encodeLevel = (l: Level) => ({
 
 /** The current ladder: two small reads, done once per batch of evaluations. */
 export async function readLadder(db: Db): Promise<Ladder> {
-  const [rows, [head]] = await Promise.all([
-    db.select().from(levels).where(isNull(levels.removedAt)).orderBy(levels.rank),
-    db.select({ version: levelLadderVersions.version }).from(levelLadderVersions).orderBy(desc(levelLadderVersions.version)).limit(1),
-  ]);
+  // Sequential: callers may pass a transaction (one connection).
+  const rows = await db.select().from(levels).where(isNull(levels.removedAt)).orderBy(levels.rank);
+  const [head] = await db.select({ version: levelLadderVersions.version }).from(levelLadderVersions).orderBy(desc(levelLadderVersions.version)).limit(1);
   return { version: head?.version ?? 0, levels: rows.map(toLevel) };
 }
 

@@ -32,20 +32,20 @@ export async function loadFacts(db: Db, ladder: Ladder, memberIds: number[], mon
   if (memberIds.length === 0) return out;
   const ids = idArray(memberIds);
   const lowestRank = ladder.levels.find((l) => l.enabled)?.rank ?? 0;
-  const [perf, directRows, rankRows] = await Promise.all([
-    performanceFacts(db, memberIds, month),
-    queryRows<{ member_id: number | string; direct_count: number }>(db, sql`select member_id, direct_count from member_tree where member_id = any(${ids}::bigint[])`),
+  // Sequential on purpose: this runs inside the caller's transaction, on one connection.
+  const perf = await performanceFacts(db, memberIds, month);
+  const directRows = await queryRows<{ member_id: number | string; direct_count: number }>(db, sql`select member_id, direct_count from member_tree where member_id = any(${ids}::bigint[])`);
+  const rankRows =
     ranks.length === 0
-      ? Promise.resolve([])
-      : queryRows<{ parent_id: number | string; rank: number; n: number | string }>(db, sql`
+      ? []
+      : await queryRows<{ parent_id: number | string; rank: number; n: number | string }>(db, sql`
           select c.parent_id, r.rank, count(*) as n
           from member_tree c
           left join member_levels ml on ml.member_id = c.member_id
           left join levels l on l.id = ml.level_id
           cross join unnest(${`{${ranks.join(',')}}`}::int[]) as r(rank)
           where c.parent_id = any(${ids}::bigint[]) and coalesce(l.rank, ${lowestRank}) >= r.rank
-          group by c.parent_id, r.rank`),
-  ]);
+          group by c.parent_id, r.rank`);
   const direct = new Map(directRows.map((r) => [Number(r.member_id), Number(r.direct_count)]));
   const atRank = new Map<number, Map<number, number>>();
   for (const r of rankRows) {

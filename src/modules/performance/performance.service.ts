@@ -311,14 +311,14 @@ export interface PerformanceFacts {
 
 export async function performanceFacts(db: Db, memberIds: number[], month: string): Promise<Map<number, PerformanceFacts>> {
   const last = shiftMonth(month, -1);
-  const [figures, lifetimeRows] = await Promise.all([
-    monthFigures(db, memberIds, [month, last]),
+  // One after the other: inside a transaction both would queue on the same connection anyway.
+  const figures = await monthFigures(db, memberIds, [month, last]);
+  const lifetimeRows =
     memberIds.length === 0
-      ? Promise.resolve([])
-      : queryRows<{ member_id: number | string; p: string; t: string }>(db, sql`
+      ? []
+      : await queryRows<{ member_id: number | string; p: string; t: string }>(db, sql`
           select member_id, sum(personal_settled - personal_refunded)::text as p, sum(team_settled - team_refunded)::text as t
-          from member_performance where member_id = any(${`{${memberIds.join(',')}}`}::bigint[]) group by member_id`),
-  ]);
+          from member_performance where member_id = any(${`{${memberIds.join(',')}}`}::bigint[]) group by member_id`);
   const lifetime = new Map(lifetimeRows.map((r) => [Number(r.member_id), { personalNet: BigInt(r.p), teamNet: BigInt(r.t) }]));
   const out = new Map<number, PerformanceFacts>();
   for (const id of memberIds) {
