@@ -111,6 +111,23 @@ describe('performance upgrades', () => {
     expect(await levelNames([t.A!, t.C!, t.E!])).toEqual(['四级', '三级', '三级']);
   });
 
+  it('upline members whose only change is their team figures rise through lifetime and mixed any/all conditions, deep in the tree', async () => {
+    await useLadder([
+      { name: '基础', rank: 1 },
+      // Reachable by personal figures or by the team: only the team part can turn for an upline member.
+      { name: '二级', rank: 2, upgrade: { mode: 'any', conditions: [{ kind: 'personal_performance', period: 'this_month', minFen: '99999999' }, { kind: 'team_performance', period: 'lifetime', minFen: '7000' }] } },
+      { name: '三级', rank: 3, upgrade: { mode: 'all', conditions: [{ kind: 'team_performance', period: 'lifetime', minFen: '20000', includeSelf: false }, { kind: 'direct_members', min: 1 }] } },
+    ]);
+    const chain: Record<string, string | null> = { R: null };
+    for (let i = 1; i <= 12; i++) chain[`N${i}`] = i === 1 ? 'R' : `N${i - 1}`;
+    const t = await tree(chain);
+    await sell([[t.N12!, 8_000]]);
+    // Every upline member of N12 has a lifetime team of 80 yuan: 二级 through its team condition; N12 itself sold, personal 80 < 999,999.99.
+    expect(await levelNames([t.R!, t.N6!, t.N11!, t.N12!])).toEqual(['二级', '二级', '二级', '基础']);
+    await sell([[t.N12!, 12_000]]);
+    expect(await levelNames([t.R!, t.N1!, t.N11!, t.N12!])).toEqual(['三级', '三级', '三级', '基础']);
+  });
+
   it('a new direct member (binding) or a moved subtree with performance lifts the new upline at once', async () => {
     await useLadder([
       { name: '基础', rank: 1 },

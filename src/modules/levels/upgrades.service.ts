@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.js';
 import { systemAuditContext } from '../audit/audit.service.js';
-import { monthOf, onPerformanceChanged } from '../performance/performance.service.js';
+import { monthOf, onPerformanceChanged, shiftMonth } from '../performance/performance.service.js';
+import { type Condition, evaluateConditionSet, type LevelFacts } from './conditions.js';
 import { onSubtreeMoved } from '../referrals/tree.service.js';
 import { directsMayLift, hasPerformanceUpgrades, highestReachable, type Ladder, levelOf, upgradeRanks } from './ladder.js';
 import { ladderAtVersion, readLadderForChange } from './ladder.service.js';
@@ -70,9 +71,75 @@ export async function evaluateParentsOf(tx: Db, memberIds: number[], month = cur
   return evaluateUpgrades(tx, await parentsOf(tx, memberIds), month, ladder);
 }
 
-// After each performance batch, in its transaction: the members whose figures changed (they and their ancestors).
-onPerformanceChanged(async (tx, memberIds) => {
-  await evaluateUpgrades(tx, memberIds, currentMonth());
+const UNKNOWN_HIGH = 10n ** 18n;
+const isTeamCondition = (c: Condition) => c.kind === 'team_performance' || (c.kind === 'increment' && c.scope === 'team');
+
+/**
+ * Of the upline members whose only change was their team's figures, those a
+ * level above them could now accept. A sale reaches every ancestor (a
+ * thousand for a deep member), so the full evaluation — lifetime sums,
+ * direct members by level — is kept for the few that pass this cheap test:
+ * one read of this and last month's row, the direct count and the level.
+ * The test can only overstate (lifetime figures count as unknown-high,
+ * direct members at any level as all directs), never miss: a level whose
+ * conditions hold only through personal figures or direct members cannot
+ * have been changed by a team figure, and in an `any` set only its team
+ * conditions can have turned.
+ */
+export async function teamChangeCandidates(tx: Db, ladder: Ladder, memberIds: number[], month: string): Promise<number[]> {
+  const teamLevels = ladder.levels.filter((l) => l.enabled && l.upgrade.conditions.some(isTeamCondition));
+  if (memberIds.length === 0 || teamLevels.length === 0) return [];
+  const rows = await queryRows<{ id: number | string; level_id: number | string | null; direct_count: number | null; tp: string | null; tt: string | null; lp: string | null; lt: string | null }>(tx, sql`
+    select u.id, ml.level_id, mt.direct_count,
+      (tm.personal_settled - tm.personal_refunded)::text as tp, (tm.team_settled - tm.team_refunded)::text as tt,
+      (lm.personal_settled - lm.personal_refunded)::text as lp, (lm.team_settled - lm.team_refunded)::text as lt
+    from unnest(${`{${memberIds.join(',')}}`}::bigint[]) as u(id)
+    left join member_levels ml on ml.member_id = u.id
+    left join member_tree mt on mt.member_id = u.id
+    left join member_performance tm on tm.member_id = u.id and tm.month = ${month}::date
+    left join member_performance lm on lm.member_id = u.id and lm.month = ${shiftMonth(month, -1)}::date`);
+  const out: number[] = [];
+  for (const r of rows) {
+    const current = levelOf(ladder, r.level_id === null ? null : Number(r.level_id));
+    const above = teamLevels.filter((l) => l.rank > current.rank);
+    if (above.length === 0) continue;
+    const fig = (personal: string | null, team: string | null, m: string) => {
+      const p = BigInt(personal ?? 0);
+      const t = BigInt(team ?? 0);
+      return { month: m, personalSettled: 0n, personalRefunded: 0n, personalNet: p, personalSales: 0, teamNet: t, teamSettled: 0n, teamRefunded: 0n, teamActive: 0 };
+    };
+    const thisMonth = fig(r.tp, r.tt, month);
+    const lastMonth = fig(r.lp, r.lt, shiftMonth(month, -1));
+    const directs = Number(r.direct_count ?? 0);
+    const facts: LevelFacts = {
+      performance: {
+        thisMonth,
+        lastMonth,
+        lifetime: { personalNet: UNKNOWN_HIGH, teamNet: UNKNOWN_HIGH },
+        increment: { personal: thisMonth.personalNet - lastMonth.personalNet, team: thisMonth.teamNet - lastMonth.teamNet },
+      },
+      directMembers: directs,
+      directMembersAtRank: new Map(ladder.levels.map((l) => [l.rank, directs])),
+    };
+    const mayAccept = above.some((l) => {
+      const set = l.upgrade.mode === 'any' ? { mode: 'any' as const, conditions: l.upgrade.conditions.filter(isTeamCondition) } : l.upgrade;
+      return evaluateConditionSet(set, facts, false).holds;
+    });
+    if (mayAccept) out.push(Number(r.id));
+  }
+  return out;
+}
+
+// After each performance batch, in its transaction: the members who sold, and the upline members a level could now accept.
+onPerformanceChanged(async (tx, change) => {
+  const month = currentMonth();
+  const ladder = await readLadderForChange(tx);
+  if (!hasPerformanceUpgrades(ladder)) return;
+  const candidates = [...change.personal];
+  for (let i = 0; i < change.teamOnly.length; i += 10 * EVALUATION_CHUNK) {
+    candidates.push(...(await teamChangeCandidates(tx, ladder, change.teamOnly.slice(i, i + 10 * EVALUATION_CHUNK), month)));
+  }
+  await evaluateUpgrades(tx, candidates, month, ladder);
 });
 
 /**

@@ -55,9 +55,19 @@ export function attributedMonth(occurredAt: Date, receivedAt: Date, closed: Set<
 
 type Delta = { memberId: number; month: string; settled: bigint; refunded: bigint; sales: number };
 
+/**
+ * Whose figures a batch changed: `personal` sold or refunded themselves (their
+ * team figures may have changed too); `teamOnly` are upline members whose
+ * personal figures did not move, only their team's.
+ */
+export interface PerformanceChange {
+  personal: number[];
+  teamOnly: number[];
+}
+
 /** Listeners (levels) re-evaluate the members whose figures changed, in the same transaction. */
-const changeListeners: ((tx: Db, memberIds: number[]) => Promise<void>)[] = [];
-export function onPerformanceChanged(listener: (tx: Db, memberIds: number[]) => Promise<void>) {
+const changeListeners: ((tx: Db, change: PerformanceChange) => Promise<void>)[] = [];
+export function onPerformanceChanged(listener: (tx: Db, change: PerformanceChange) => Promise<void>) {
   changeListeners.push(listener);
 }
 
@@ -136,7 +146,9 @@ export async function consumePerformance(db: Db, timeZone: string, limit = 2000)
         on conflict do nothing`);
     }
     const changed = await applyDeltas(tx, deltas);
-    for (const listener of changeListeners) await listener(tx, changed);
+    const personal = new Set(deltas.map((d) => d.memberId));
+    const change = { personal: [...personal], teamOnly: changed.filter((id) => !personal.has(id)) };
+    for (const listener of changeListeners) await listener(tx, change);
   }, limit);
 }
 
