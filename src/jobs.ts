@@ -26,28 +26,16 @@ export function startBackgroundJobs(db: Db, log: FastifyBaseLogger, intervalMs =
     { name: 'level-daily-sweep', run: () => runDailyLevelSweep(db, timeZone) },
     { name: 'level-monthly-downgrade', run: () => runMonthlyDowngrade(db, timeZone) },
   ];
-  let running: Promise<void> | null = null;
-  const tick = () => {
-    if (running) return; // the previous round is still going: skip rather than pile up
-    running = (async () => {
-      for (const job of jobs) {
-        try {
-          const result = await job.run();
-          log.debug({ job: job.name, result }, 'job finished');
-        } catch (err) {
-          log.error({ err, job: job.name }, 'job failed');
-        }
+  return runEvery(intervalMs, async () => {
+    for (const job of jobs) {
+      try {
+        const result = await job.run();
+        log.debug({ job: job.name, result }, 'job finished');
+      } catch (err) {
+        log.error({ err, job: job.name }, 'job failed');
       }
-    })().finally(() => {
-      running = null;
-    });
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+    }
+  });
 }
 
 /**
@@ -58,24 +46,32 @@ export function startBackgroundJobs(db: Db, log: FastifyBaseLogger, intervalMs =
  */
 export function startEventConsumers(db: Db, log: FastifyBaseLogger, timeZone: string, intervalMs = 1_000): () => Promise<void> {
   const consumers: { name: string; run: () => Promise<number> }[] = [{ name: 'performance', run: () => consumePerformance(db, timeZone) }];
-  let running: Promise<void> | null = null;
-  const tick = () => {
-    if (running) return;
-    running = (async () => {
-      for (const c of consumers) {
-        try {
-          while ((await c.run()) > 0) {
-            /* caught up when a round finds nothing */
-          }
-        } catch (err) {
-          log.error({ err, consumer: c.name }, 'event consumer failed');
+  return runEvery(intervalMs, async () => {
+    for (const c of consumers) {
+      try {
+        while ((await c.run()) > 0) {
+          /* caught up when a round finds nothing */
         }
+      } catch (err) {
+        log.error({ err, consumer: c.name }, 'event consumer failed');
       }
-    })().finally(() => {
+    }
+  });
+}
+
+/**
+ * Runs `round` every `intervalMs`, skipping a tick while the previous round
+ * is still going rather than piling rounds up. The returned stop function
+ * waits for the round in progress.
+ */
+function runEvery(intervalMs: number, round: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = round().finally(() => {
       running = null;
     });
-  };
-  const timer = setInterval(tick, intervalMs);
+  }, intervalMs);
   timer.unref();
   return async () => {
     clearInterval(timer);
