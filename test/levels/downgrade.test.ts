@@ -9,7 +9,8 @@ import { monthOf, shiftMonth } from '../../src/modules/performance/performance.s
 import { drainAllPerformance } from './drain.js';
 import { bearer, createTestContext, type TestContext } from '../helpers/app.js';
 import { markActive } from '../helpers/onboarding.js';
-import { buyAndPay, DATA_KEY } from './sandbox.js';
+import { TEST_DATA_KEY } from '../helpers/sandbox.js';
+import { buyAndPay } from './sandbox.js';
 
 const TZ = 'Asia/Shanghai';
 const actor = systemAuditContext('test');
@@ -22,7 +23,7 @@ const lastMonth = () => shiftMonth(monthOf(new Date(), TZ), -1);
 const keepPersonal = (minFen: string) => ({ mode: 'all', conditions: [{ kind: 'personal_performance', period: 'this_month', minFen }] });
 
 beforeAll(async () => {
-  ctx = await createTestContext({ DATA_ENCRYPTION_KEY: DATA_KEY });
+  ctx = await createTestContext({ DATA_ENCRYPTION_KEY: TEST_DATA_KEY });
   owner = await ctx.staffToken(['owner']);
   await createChannel(db(), createFieldCipher(Buffer.alloc(32, 1)), actor, { id: 'p1', kind: 'push', name: 'p1', enabled: true, config: {}, secrets: { pushSecrets: ['0123456789abcdef0123'] } });
   // A ladder whose keep conditions read the evaluated month's personal performance.

@@ -4,14 +4,15 @@ import { queryRows } from '../../src/db/client.js';
 import { platformBalance } from '../../src/modules/ledger/ledger.service.js';
 import { bearer, createTestContext, type TestContext } from '../helpers/app.js';
 import { markActive, markApproved } from '../helpers/onboarding.js';
-import { buyLevel, DATA_KEY, notify as notifySandbox, paidNotice } from './sandbox.js';
+import { notifySandbox, paidNotice, TEST_DATA_KEY } from '../helpers/sandbox.js';
+import { buyLevel } from './sandbox.js';
 
 let ctx: TestContext;
 let owner: { token: string };
 const ids: Record<string, number> = {};
 
 beforeAll(async () => {
-  ctx = await createTestContext({ DATA_ENCRYPTION_KEY: DATA_KEY });
+  ctx = await createTestContext({ DATA_ENCRYPTION_KEY: TEST_DATA_KEY });
   owner = await ctx.staffToken(['owner']);
   const ladder = (await ctx.app.inject({ method: 'GET', url: '/api/admin/levels', headers: bearer(owner.token) })).json();
   for (const l of ladder.levels) ids[l.name] = l.id;

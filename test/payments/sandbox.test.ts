@@ -1,19 +1,16 @@
-import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markApproved } from '../helpers/onboarding.js';
 import { queryRows } from '../../src/db/client.js';
 import { platformBalance } from '../../src/modules/ledger/ledger.service.js';
 import { verifyLedger } from '../../src/modules/ledger/verify.service.js';
-import { signPush } from '../../src/modules/channels/push-signature.js';
 import { bearer, createTestContext, type TestContext } from '../helpers/app.js';
+import { notifySandbox, paidNotice, TEST_DATA_KEY } from '../helpers/sandbox.js';
 
 let ctx: TestContext;
-const KEY = 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=';
-const sandboxSecret = crypto.createHmac('sha256', Buffer.from(KEY, 'base64')).update('sandbox-channel').digest('hex');
 
 beforeAll(async () => {
-  ctx = await createTestContext({ DATA_ENCRYPTION_KEY: KEY });
+  ctx = await createTestContext({ DATA_ENCRYPTION_KEY: TEST_DATA_KEY });
 });
 afterAll(() => ctx.close());
 
@@ -27,25 +24,7 @@ const createOrder = async () => {
   return { ...(res.json() as { orderNo: string; amountFen: string; status: string; checkoutUrl: string; simulated: boolean }), token: payer.token };
 };
 
-function notify(body: Record<string, unknown>, secret = sandboxSecret) {
-  const raw = JSON.stringify(body);
-  const ts = Math.floor(Date.now() / 1000);
-  return ctx.app.inject({
-    method: 'POST',
-    url: '/api/payments/notify/sandbox',
-    headers: { 'content-type': 'application/json', 'x-shanglian-timestamp': String(ts), 'x-shanglian-signature': signPush(secret, ts, raw) },
-    payload: raw,
-  });
-}
-const paidNotice = (orderNo: string, amount: string, over: Record<string, unknown> = {}) => ({
-  order_no: orderNo,
-  trade_no: `T${crypto.randomBytes(4).toString('hex')}`,
-  amount_fen: amount,
-  status: 'paid',
-  paid_at: new Date().toISOString(),
-  notify_id: crypto.randomUUID(),
-  ...over,
-});
+const notify = (body: Record<string, unknown>, secret?: string) => notifySandbox(ctx, body, secret);
 const confirmedEvents = async (orderNo: string) =>
   (await queryRows<{ n: unknown }>(ctx.database.db, sql`select count(*) as n from outbox_events where type = 'payment_confirmed' and payload->>'orderNo' = ${orderNo}`))[0]!.n;
 
