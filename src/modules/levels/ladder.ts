@@ -117,16 +117,8 @@ export function purchasePrice(current: Level, target: Level, byDifference: boole
 
 // ---------------------------------------------------------------- validation of a save
 
-export interface LevelDraft {
-  id?: number | null | undefined;
-  name: string;
-  rank: number;
-  priceFen: Fen;
-  rateProfitSharePpm: number;
-  upgrade: ConditionSet;
-  keep: ConditionSet;
-  enabled: boolean;
-}
+/** A level as a save sends it: without an id when it is new. */
+export type LevelDraft = Omit<Level, 'id'> & { id?: number | null | undefined };
 
 export interface Problem {
   field: string;
