@@ -9,6 +9,7 @@ import { createSandboxPayoutChannel } from './modules/withdrawals/payout-channel
 import { withdrawalSettingsDef } from './modules/withdrawals/withdrawal-settings.js';
 import { processApiPayouts } from './modules/withdrawals/withdrawals.service.js';
 import { consumePerformance } from './modules/performance/performance.service.js';
+import { consumeRewards } from './modules/rewards/rewards.service.js';
 
 /**
  * Periodic work of one server instance. Each job is safe to run in several
@@ -45,9 +46,13 @@ export function startBackgroundJobs(db: Db, log: FastifyBaseLogger, intervalMs =
  * consumer keeps going until it has caught up.
  */
 export function startEventConsumers(db: Db, log: FastifyBaseLogger, timeZone: string, intervalMs = 1_000): () => Promise<void> {
-  const consumers: { name: string; run: () => Promise<number> }[] = [{ name: 'performance', run: () => consumePerformance(db, timeZone) }];
-  return runEvery(intervalMs, async () => {
-    for (const c of consumers) {
+  const consumers: { name: string; run: () => Promise<number> }[] = [
+    { name: 'performance', run: () => consumePerformance(db, timeZone) },
+    { name: 'rewards', run: () => consumeRewards(db, timeZone) },
+  ];
+  // Each on its own loop: members' earnings should not wait for a long performance batch, nor the reverse.
+  const stops = consumers.map((c) =>
+    runEvery(intervalMs, async () => {
       try {
         while ((await c.run()) > 0) {
           /* caught up when a round finds nothing */
@@ -55,8 +60,11 @@ export function startEventConsumers(db: Db, log: FastifyBaseLogger, timeZone: st
       } catch (err) {
         log.error({ err, consumer: c.name }, 'event consumer failed');
       }
-    }
-  });
+    }),
+  );
+  return async () => {
+    await Promise.all(stops.map((stop) => stop()));
+  };
 }
 
 /**

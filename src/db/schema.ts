@@ -14,3 +14,4 @@ export * from '../modules/referrals/referrals.schema.js';
 export * from '../modules/onboarding/onboarding.schema.js';
 export * from '../modules/performance/performance.schema.js';
 export * from '../modules/levels/levels.schema.js';
+export * from '../modules/rewards/rewards.schema.js';

@@ -18,6 +18,7 @@ import { type Account, type MemberAccount, memberAccounts } from './ledger.schem
  */
 export type EntryKind =
   | 'credit'
+  | 'reward'
   | 'release'
   | 'clawback'
   | 'withdrawal_request'

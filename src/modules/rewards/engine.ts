@@ -1,0 +1,246 @@
+import { type Fen, formatYuan, mulPpm } from '../../lib/money.js';
+import {
+  conditionByCode,
+  type ConditionVerdict,
+  formatPpm,
+  type Generation,
+  type Person,
+  positionNames,
+  recipientByCode,
+  type RewardEvent,
+  triggerNames,
+} from './definitions.js';
+import { type ConditionRef, type Rule, type RuleSet, rulesFor } from './rule-set.js';
+
+/**
+ * The reward engine (SPEC §6, §7, §9): one event, the member and its nearest
+ * ancestors as plain data, the rule set, and what each recipient has already
+ * earned in the periods that carry caps — in; payouts with their
+ * explanations and every verdict on every candidate — out. No database, no
+ * clock, no randomness: the same input gives the same output, which is what
+ * lets staff replay "why was X (not) paid" and lets a draft be simulated on
+ * stored events.
+ *
+ * Order of application (SPEC §9): reward rules by priority (then id), then
+ * profit share from the nearest ancestor upward, then the peer bonus. Each
+ * payout passes, in this order, the rule's daily and monthly caps, the
+ * member's daily and monthly caps, and the event's ceiling: the payout that
+ * would cross the ceiling is reduced to fit and every later one gets nothing.
+ */
+
+export type PayoutSource = { kind: 'rule'; ruleId: string; ruleName: string } | { kind: 'profit_share' } | { kind: 'peer_bonus' };
+
+export type CutKind = 'rule_daily_cap' | 'rule_monthly_cap' | 'member_daily_cap' | 'member_monthly_cap' | 'ceiling';
+export const cutNames: Record<CutKind, string> = {
+  rule_daily_cap: '本规则日封顶',
+  rule_monthly_cap: '本规则月封顶',
+  member_daily_cap: '每日收益封顶',
+  member_monthly_cap: '每月收益封顶',
+  ceiling: '单笔发放上限',
+};
+
+export interface Cut {
+  kind: CutKind;
+  /** How much this limit took off. */
+  fen: Fen;
+  /** The limit's room before this payout. */
+  roomFen: Fen;
+}
+
+export interface Payout {
+  memberId: number;
+  generation: Generation;
+  source: PayoutSource;
+  baseFen: Fen;
+  ratePpm: number;
+  fixedFen: Fen;
+  grossFen: Fen;
+  cuts: Cut[];
+  amountFen: Fen;
+  text: string;
+}
+
+export interface Decision {
+  source: PayoutSource;
+  /** Null when the verdict concerns no one in particular (a rule not in effect, no ancestor at that generation). */
+  memberId: number | null;
+  generation: Generation | null;
+  paid: boolean;
+  reason: 'paid' | 'not_in_effect' | 'beyond_reach' | 'no_ancestor' | 'conditions' | 'ineligible' | 'no_differential' | 'peer_taken' | 'cut_to_zero';
+  text: string;
+  conditions: ConditionVerdict[];
+  amountFen: Fen;
+}
+
+/** Earned so far per (member, scope, period); see usageKey. */
+export type Usage = ReadonlyMap<string, Fen>;
+export const usageKey = (memberId: number, scope: 'total' | `rule:${string}`, period: string) => `${memberId}|${scope}|${period}`;
+
+export interface EngineInput {
+  event: RewardEvent;
+  member: Person;
+  /** Nearest first; the engine looks at no more than the rule set's reach. */
+  ancestors: Person[];
+  ruleSet: RuleSet;
+  usage: Usage;
+}
+
+export interface EngineResult {
+  eventId: number;
+  version: number;
+  ceilingFen: Fen;
+  totalFen: Fen;
+  payouts: Payout[];
+  decisions: Decision[];
+  /** What this event added to each usage key (the caller adds it to its running usage). */
+  added: Map<string, Fen>;
+}
+
+const yuan = (fen: Fen) => `¥${formatYuan(fen)}`;
+
+export function sourceName(s: PayoutSource, version?: number): string {
+  if (s.kind === 'rule') return `规则「${s.ruleName}」${version !== undefined ? `(v${version})` : ''}`;
+  return s.kind === 'profit_share' ? `级差分润${version !== undefined ? `(v${version})` : ''}` : `平级奖${version !== undefined ? `(v${version})` : ''}`;
+}
+
+function inEffect(rule: Rule, at: Date): boolean {
+  if (rule.effectiveFrom && at < new Date(rule.effectiveFrom)) return false;
+  if (rule.effectiveUntil && at >= new Date(rule.effectiveUntil)) return false;
+  return true;
+}
+
+function check(refs: ConditionRef[], who: Person, event: RewardEvent): ConditionVerdict[] {
+  return refs.map((c) => conditionByCode.get(c.code)!.check(c.args, who, event));
+}
+
+export function runEngine(input: EngineInput): EngineResult {
+  const { event, ruleSet: set } = input;
+  const ancestors = input.ancestors.slice(0, set.reach);
+  const ceilingFen = mulPpm(event.baseFen, set.ceilings[event.kind]);
+  let ceilingRoom = ceilingFen;
+  const added = new Map<string, Fen>();
+  const used = (key: string) => (input.usage.get(key) ?? 0n) + (added.get(key) ?? 0n);
+  const payouts: Payout[] = [];
+  const decisions: Decision[] = [];
+  const what = `${triggerNames[event.kind]} ${yuan(event.baseFen)}`;
+
+  const decide = (d: Omit<Decision, 'amountFen' | 'conditions'> & { conditions?: ConditionVerdict[]; amountFen?: Fen }) =>
+    decisions.push({ conditions: [], amountFen: 0n, ...d });
+
+  /** Applies caps and the ceiling to a gross amount and records the payout (or the cut to zero). */
+  function pay(who: Person, generation: Generation, source: PayoutSource, rate: { ppm: number; fixedFen: Fen }, conditions: ConditionVerdict[], extra = '') {
+    const grossFen = rate.fixedFen + mulPpm(event.baseFen, rate.ppm);
+    const limits: { kind: CutKind; key: string; cap: Fen | null }[] = [];
+    if (source.kind === 'rule') {
+      const rule = set.rules.find((r) => r.id === source.ruleId)!;
+      limits.push({ kind: 'rule_daily_cap', key: usageKey(who.memberId, `rule:${rule.id}`, event.day), cap: rule.caps.dailyFen });
+      limits.push({ kind: 'rule_monthly_cap', key: usageKey(who.memberId, `rule:${rule.id}`, event.month), cap: rule.caps.monthlyFen });
+    }
+    limits.push({ kind: 'member_daily_cap', key: usageKey(who.memberId, 'total', event.day), cap: set.memberCaps.dailyFen });
+    limits.push({ kind: 'member_monthly_cap', key: usageKey(who.memberId, 'total', event.month), cap: set.memberCaps.monthlyFen });
+    let amount = grossFen;
+    const cuts: Cut[] = [];
+    const cut = (kind: CutKind, room: Fen) => {
+      const r = room < 0n ? 0n : room;
+      if (amount > r) {
+        cuts.push({ kind, fen: amount - r, roomFen: r });
+        amount = r;
+      }
+    };
+    for (const l of limits) if (l.cap !== null) cut(l.kind, l.cap - used(l.key));
+    cut('ceiling', ceilingRoom);
+    ceilingRoom -= amount;
+    const rateText = rate.fixedFen > 0n && rate.ppm > 0 ? `${yuan(rate.fixedFen)} + ${yuan(event.baseFen)} × ${formatPpm(rate.ppm)}` : rate.fixedFen > 0n ? `固定 ${yuan(rate.fixedFen)}` : `${yuan(event.baseFen)} × ${formatPpm(rate.ppm)}${extra}`;
+    const cutText = cuts.map((c) => `；${cutNames[c.kind]}扣减 ${yuan(c.fen)}`).join('');
+    const text = `${what} · ${sourceName(source, set.version)} · ${positionNames[generation]} · ${rateText} = ${yuan(grossFen)}${cutText}${cuts.length ? ` · 实得 ${yuan(amount)}` : ''}`;
+    if (amount === 0n) {
+      decide({ source, memberId: who.memberId, generation, paid: false, reason: 'cut_to_zero', text: `${text}（已达上限，本次未发放）`, conditions });
+      return;
+    }
+    for (const l of limits) added.set(l.key, (added.get(l.key) ?? 0n) + amount);
+    payouts.push({ memberId: who.memberId, generation, source, baseFen: event.baseFen, ratePpm: rate.ppm, fixedFen: rate.fixedFen, grossFen, cuts, amountFen: amount, text });
+    decide({ source, memberId: who.memberId, generation, paid: true, reason: 'paid', text, conditions, amountFen: amount });
+  }
+
+  // 1. Reward rules, by priority then id.
+  for (const rule of rulesFor(set, event.kind)) {
+    const source: PayoutSource = { kind: 'rule', ruleId: rule.id, ruleName: rule.name };
+    if (!inEffect(rule, event.occurredAt)) {
+      decide({ source, memberId: null, generation: null, paid: false, reason: 'not_in_effect', text: `${sourceName(source, set.version)}在事件发生时不在生效期内` });
+      continue;
+    }
+    const recipient = recipientByCode.get(rule.recipient.code)!;
+    const generations = recipient.generations(rule.recipient.args, set.reach);
+    if (generations.length === 0) {
+      decide({ source, memberId: null, generation: null, paid: false, reason: 'beyond_reach', text: `${sourceName(source, set.version)}的对象超出 ${set.reach} 代范围` });
+      continue;
+    }
+    for (const g of generations) {
+      const who = ancestors[g - 1];
+      if (!who) {
+        decide({ source, memberId: null, generation: g, paid: false, reason: 'no_ancestor', text: `没有${positionNames[g]}上级` });
+        break;
+      }
+      const verdicts = [...(recipient.requirement ? [recipient.requirement(rule.recipient.args, who)] : []), ...check(rule.conditions, who, event)];
+      const failed = verdicts.filter((v) => !v.holds);
+      if (failed.length > 0) {
+        decide({ source, memberId: who.memberId, generation: g, paid: false, reason: 'conditions', text: `${sourceName(source, set.version)} · ${positionNames[g]}：${failed.map((v) => v.text).join('；')}`, conditions: verdicts });
+        continue;
+      }
+      pay(who, g, source, { ppm: rule.amount.ppm, fixedFen: rule.amount.fixedFen }, verdicts);
+      if (recipient.firstOnly) break;
+    }
+  }
+
+  // 2. Profit share from the nearest ancestor upward (SPEC §7); the peer bonus is found on the same walk and applied after it.
+  if (event.kind === 'transaction_settled' && set.profitShare.enabled) {
+    const ps = set.profitShare;
+    let paidPpm = input.member.ratePpm;
+    let topLevelId = input.member.levelId;
+    let peer: { who: Person; generation: Generation; verdicts: ConditionVerdict[] } | null = null;
+    for (const [i, who] of ancestors.entries()) {
+      const g = (i + 1) as Generation;
+      const activeVerdict: ConditionVerdict = { code: 'active', holds: who.active, text: who.active ? '已激活' : '未激活（未满足）' };
+      const verdicts = [activeVerdict, ...check(ps.conditions, who, event)];
+      const failed = verdicts.filter((v) => !v.holds);
+      if (failed.length > 0) {
+        const text = `级差分润 · ${positionNames[g]}：${failed.map((v) => v.text).join('；')}，本级跳过，级差由上一级领取`;
+        decide({ source: { kind: 'profit_share' }, memberId: who.memberId, generation: g, paid: false, reason: 'ineligible', text, conditions: verdicts });
+        continue;
+      }
+      if (ps.peer.enabled && who.levelId === topLevelId) {
+        if (peer) {
+          decide({ source: { kind: 'peer_bonus' }, memberId: who.memberId, generation: g, paid: false, reason: 'peer_taken', text: `平级奖每笔只发给第一位同级上级，已由${positionNames[peer.generation]}领取`, conditions: verdicts });
+        } else if (who.rank >= ps.peer.minRank) {
+          peer = { who, generation: g, verdicts };
+        } else {
+          decide({ source: { kind: 'peer_bonus' }, memberId: who.memberId, generation: g, paid: false, reason: 'conditions', text: `平级奖要求等级序号 ≥ ${ps.peer.minRank}，「${who.levelName}」为 ${who.rank}`, conditions: verdicts });
+        }
+      }
+      if (who.ratePpm > paidPpm) {
+        pay(who, g, { kind: 'profit_share' }, { ppm: who.ratePpm - paidPpm, fixedFen: 0n }, verdicts, `（${formatPpm(who.ratePpm)} − ${formatPpm(paidPpm)}）`);
+        paidPpm = who.ratePpm;
+        topLevelId = who.levelId;
+      } else if (!(peer && peer.who === who)) {
+        decide({ source: { kind: 'profit_share' }, memberId: who.memberId, generation: g, paid: false, reason: 'no_differential', text: `级差分润 · ${positionNames[g]}：「${who.levelName}」费率 ${formatPpm(who.ratePpm)} 不高于已分配的 ${formatPpm(paidPpm)}，无级差`, conditions: verdicts });
+      }
+    }
+    if (peer) pay(peer.who, peer.generation, { kind: 'peer_bonus' }, { ppm: ps.peer.ppm, fixedFen: 0n }, peer.verdicts);
+  }
+
+  const totalFen = payouts.reduce((s, p) => s + p.amountFen, 0n);
+  return { eventId: event.id, version: set.version, ceilingFen, totalFen, payouts, decisions, added };
+}
+
+/** Every verdict about one member, for "why was X (not) paid for event Y". */
+export function verdictsFor(result: EngineResult, input: Pick<EngineInput, 'member' | 'ancestors' | 'ruleSet'>, memberId: number): { position: string; decisions: Decision[] } {
+  if (input.member.memberId === memberId) return { position: '事件本人（本人不因自己的事件获得奖励，本人等级的费率在级差中已被占用）', decisions: [] };
+  const index = input.ancestors.findIndex((a) => a.memberId === memberId);
+  if (index < 0) return { position: `不在事件会员的 ${input.ruleSet.reach} 代上级之内`, decisions: [] };
+  if (index >= input.ruleSet.reach) return { position: `第 ${index + 1} 代上级，超出 ${input.ruleSet.reach} 代范围`, decisions: [] };
+  const generation = (index + 1) as Generation;
+  return {
+    position: positionNames[generation],
+    decisions: result.decisions.filter((d) => d.memberId === memberId || (d.memberId === null && (d.generation === null || d.generation === generation))),
+  };
+}

@@ -1,0 +1,186 @@
+import { sql } from 'drizzle-orm';
+import { type Db, queryRows, queryRowsPrepared } from '../../db/client.js';
+import type { Fen } from '../../lib/money.js';
+import { readLadder } from '../levels/ladder.service.js';
+import { levelOf } from '../levels/ladder.js';
+import { performanceFacts } from '../performance/performance.service.js';
+import { conditionByCode, type PerformanceSnapshot, type Person, type RewardEvent } from './definitions.js';
+import type { EngineInput } from './engine.js';
+import type { RuleSet } from './rule-set.js';
+
+/**
+ * Gathers what the engine needs for a batch of events in a handful of
+ * indexed reads (no tree walks: the nearest three ancestors are one column
+ * of the member's tree row), and turns an engine input into the compact
+ * snapshot stored with each event — and back, for replays and simulation.
+ */
+
+const zeroPerformance: PerformanceSnapshot = {
+  personalThisMonth: 0n,
+  personalLastMonth: 0n,
+  personalLifetime: 0n,
+  teamThisMonth: 0n,
+  teamLastMonth: 0n,
+  teamLifetime: 0n,
+};
+
+export const readsPerformance = (set: RuleSet) =>
+  [...set.rules.filter((r) => r.enabled).flatMap((r) => r.conditions), ...(set.profitShare.enabled ? set.profitShare.conditions : [])].some(
+    (c) => conditionByCode.get(c.code)!.readsPerformance,
+  );
+
+export const hasCaps = (set: RuleSet) =>
+  set.memberCaps.dailyFen !== null || set.memberCaps.monthlyFen !== null || set.rules.some((r) => r.enabled && (r.caps.dailyFen !== null || r.caps.monthlyFen !== null));
+
+export interface BatchFacts {
+  persons: Map<number, Person>;
+  /** Nearest first, up to three. */
+  ancestorsOf: Map<number, number[]>;
+}
+
+/** Members of the events and their ≤ 3 ancestors: levels, status, and (when a condition reads it) performance of each event's month. */
+export async function loadBatchFacts(tx: Db, set: RuleSet, events: RewardEvent[]): Promise<BatchFacts> {
+  const memberIds = [...new Set(events.map((e) => e.memberId))];
+  const ids = `{${memberIds.join(',')}}`;
+  const rows = await queryRowsPrepared<{ member_id: number | string; up3: (number | string)[] | null; level_id: number | string | null; status: string; onboarded: boolean; is_event: boolean }>(
+    tx,
+    'rewards_batch_facts_v1',
+    sql`
+      with ev as (select t.member_id, t.up3 from member_tree t where t.member_id = any(${ids}::bigint[])),
+      p as (select member_id as id, true as is_event from unnest(${ids}::bigint[]) as member_id
+            union select distinct a, false from ev, unnest(ev.up3) as a)
+      select m.id as member_id, ev.up3, ml.level_id, m.status, coalesce(oa.state = 'active', false) as onboarded, bool_or(p.is_event) over (partition by m.id) as is_event
+      from p join members m on m.id = p.id
+      left join ev on ev.member_id = m.id
+      left join member_levels ml on ml.member_id = m.id
+      left join onboarding_applications oa on oa.member_id = m.id`,
+  );
+  const ladder = await readLadder(tx);
+  const persons = new Map<number, Person>();
+  const ancestorsOf = new Map<number, number[]>();
+  for (const r of rows) {
+    const id = Number(r.member_id);
+    if (persons.has(id)) continue;
+    const level = levelOf(ladder, r.level_id === null ? null : Number(r.level_id));
+    persons.set(id, {
+      memberId: id,
+      levelId: level.id,
+      levelName: level.name,
+      rank: level.rank,
+      ratePpm: level.rateProfitSharePpm,
+      active: r.status === 'active' && r.onboarded,
+      performance: zeroPerformance,
+    });
+    if (r.up3) ancestorsOf.set(id, r.up3.map(Number).reverse());
+  }
+  return { persons, ancestorsOf };
+}
+
+/** Performance of the ancestors, per event month (events of one batch rarely span two months). */
+export async function loadPerformance(tx: Db, facts: BatchFacts, events: RewardEvent[]): Promise<Map<string, Map<number, PerformanceSnapshot>>> {
+  const byMonth = new Map<string, Set<number>>();
+  for (const e of events) {
+    const set = byMonth.get(e.month) ?? new Set<number>();
+    for (const a of facts.ancestorsOf.get(e.memberId) ?? []) set.add(a);
+    byMonth.set(e.month, set);
+  }
+  const out = new Map<string, Map<number, PerformanceSnapshot>>();
+  for (const [month, ids] of byMonth) {
+    const figures = await performanceFacts(tx, [...ids], month);
+    const snapshots = new Map<number, PerformanceSnapshot>();
+    for (const [id, f] of figures) {
+      snapshots.set(id, {
+        personalThisMonth: f.thisMonth.personalNet,
+        personalLastMonth: f.lastMonth.personalNet,
+        personalLifetime: f.lifetime.personalNet,
+        teamThisMonth: f.thisMonth.teamNet,
+        teamLastMonth: f.lastMonth.teamNet,
+        teamLifetime: f.lifetime.teamNet,
+      });
+    }
+    out.set(month, snapshots);
+  }
+  return out;
+}
+
+/** What the recipients have earned so far in the events' days and months, by rule and in total (only read when caps exist). */
+export async function loadUsage(tx: Db, facts: BatchFacts, events: RewardEvent[]): Promise<Map<string, Fen>> {
+  const ids = [...new Set(events.flatMap((e) => facts.ancestorsOf.get(e.memberId) ?? []))];
+  const months = [...new Set(events.map((e) => e.month))];
+  const usage = new Map<string, Fen>();
+  if (ids.length === 0) return usage;
+  const rows = await queryRows<{ member_id: number | string; rule_id: string | null; day: string; month: string; amount: string }>(tx, sql`
+    select member_id, rule_id, day::text as day, month::text as month, sum(amount_fen)::text as amount
+    from reward_payouts
+    where member_id = any(${`{${ids.join(',')}}`}::bigint[]) and month = any(${sql.param(months)}::date[]) and clawed_back_at is null
+    group by member_id, rule_id, day, month`);
+  const add = (key: string, fen: Fen) => usage.set(key, (usage.get(key) ?? 0n) + fen);
+  for (const r of rows) {
+    const fen = BigInt(r.amount);
+    const m = Number(r.member_id);
+    add(`${m}|total|${r.day}`, fen);
+    add(`${m}|total|${r.month}`, fen);
+    if (r.rule_id) {
+      add(`${m}|rule:${r.rule_id}|${r.day}`, fen);
+      add(`${m}|rule:${r.rule_id}|${r.month}`, fen);
+    }
+  }
+  return usage;
+}
+
+// ---------------------------------------------------------------- snapshots
+
+type PersonJson = [id: number, levelId: number, levelName: string, rank: number, ratePpm: number, active: 0 | 1, perf?: string[]];
+export interface InputSnapshot {
+  member: PersonJson;
+  ancestors: PersonJson[];
+  usage: Record<string, string>;
+}
+
+const perfKeys = ['personalThisMonth', 'personalLastMonth', 'personalLifetime', 'teamThisMonth', 'teamLastMonth', 'teamLifetime'] as const;
+
+function personJson(p: Person, withPerformance: boolean): PersonJson {
+  const base: PersonJson = [p.memberId, p.levelId, p.levelName, p.rank, p.ratePpm, p.active ? 1 : 0];
+  if (withPerformance) base.push(perfKeys.map((k) => p.performance[k].toString()));
+  return base;
+}
+
+function personOf(j: PersonJson): Person {
+  const perf = j[6];
+  return {
+    memberId: j[0],
+    levelId: j[1],
+    levelName: j[2],
+    rank: j[3],
+    ratePpm: j[4],
+    active: j[5] === 1,
+    performance: perf ? (Object.fromEntries(perfKeys.map((k, i) => [k, BigInt(perf[i]!)])) as unknown as PerformanceSnapshot) : zeroPerformance,
+  };
+}
+
+/** The usage values this event could read: its ancestors' totals and the caps of its trigger's rules. */
+export function snapshotOf(input: EngineInput, withPerformance: boolean): InputSnapshot {
+  const usage: Record<string, string> = {};
+  if (input.usage.size > 0) {
+    const { event, ruleSet } = input;
+    const scopes = ['total', ...ruleSet.rules.filter((r) => r.trigger === event.kind).map((r) => `rule:${r.id}`)];
+    for (const a of input.ancestors)
+      for (const scope of scopes)
+        for (const period of [event.day, event.month]) {
+          const key = `${a.memberId}|${scope}|${period}`;
+          const v = input.usage.get(key);
+          if (v) usage[key] = v.toString();
+        }
+  }
+  return { member: personJson(input.member, false), ancestors: input.ancestors.map((a) => personJson(a, withPerformance)), usage };
+}
+
+export function inputFromSnapshot(s: InputSnapshot, event: RewardEvent, ruleSet: RuleSet): EngineInput {
+  return {
+    event,
+    member: personOf(s.member),
+    ancestors: s.ancestors.map(personOf),
+    ruleSet,
+    usage: new Map(Object.entries(s.usage).map(([k, v]) => [k, BigInt(v)])),
+  };
+}

@@ -1,0 +1,230 @@
+import { sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../../db/client.js';
+import type { Fen } from '../../lib/money.js';
+import { type EntryInput, postBatch } from '../ledger/ledger.service.js';
+import { dayOf } from '../levels/level-jobs.js';
+import type { DomainEvents } from '../outbox/events.js';
+import { consumeEvents, eventsWaitingOnHorizon, type OutboxEvent } from '../outbox/outbox.service.js';
+import { monthOf } from '../performance/performance.service.js';
+import { clawback } from '../wallets/wallets.service.js';
+import type { PerformanceSnapshot, RewardEvent, Trigger } from './definitions.js';
+import { type EngineInput, type EngineResult, runEngine } from './engine.js';
+import { type BatchFacts, hasCaps, type InputSnapshot, loadBatchFacts, loadPerformance, loadUsage, readsPerformance, snapshotOf } from './inputs.service.js';
+import type { RuleSet } from './rule-set.js';
+import { activeRuleSet } from './rule-sets.service.js';
+
+/**
+ * Applies reward events exactly once in effect: the outbox hands a batch to
+ * this consumer and moves its cursor in the same transaction as the ledger
+ * entries, frozen lots, payout lines and event records written here, so a
+ * crash anywhere leaves each event fully applied or not at all. Every entry
+ * also carries the key `reward:<event id>`, so even a replayed batch cannot
+ * pay twice.
+ */
+export const REWARDS_CONSUMER = 'rewards';
+const rewardEventTypes = ['transaction_settled', 'transaction_refunded', 'onboarding_fee_paid', 'level_purchased'] as const;
+type RewardEventType = (typeof rewardEventTypes)[number];
+type AnyRewardEvent = OutboxEvent<DomainEvents[RewardEventType]>;
+
+/** Where the ledger entry points: the sale, the fee order or the purchase order (what a clawback reverses). */
+export const ledgerSourceOf = (kind: Trigger, e: AnyRewardEvent): { sourceType: string; sourceId: string } => {
+  if (kind === 'transaction_settled') return { sourceType: 'channel_transaction', sourceId: String((e.payload as DomainEvents['transaction_settled']).transactionId) };
+  return { sourceType: kind === 'onboarding_fee_paid' ? 'onboarding_fee' : 'level_purchase', sourceId: String((e.payload as DomainEvents['level_purchased']).orderId) };
+};
+
+export function rewardEventOf(e: AnyRewardEvent, timeZone: string): RewardEvent {
+  const kind = e.type as Trigger;
+  const p = e.payload as { memberId: number; amountFen: string; occurredAt?: string; paidAt?: string };
+  const occurredAt = new Date(p.occurredAt ?? p.paidAt ?? e.createdAt);
+  return { id: e.id, kind, baseFen: BigInt(p.amountFen), memberId: p.memberId, occurredAt, day: dayOf(occurredAt, timeZone), month: monthOf(occurredAt, timeZone) };
+}
+
+export async function consumeRewards(db: Db, timeZone: string, limit = 1000): Promise<number> {
+  return consumeEvents(db, REWARDS_CONSUMER, [...rewardEventTypes], (tx, events) => applyRewardEvents(tx, events as AnyRewardEvent[], timeZone), limit);
+}
+
+/** Processes everything committed so far (waiting up to maxWaitMs for transactions still running). */
+export async function drainRewards(db: Db, timeZone: string, maxWaitMs = 30_000): Promise<number> {
+  let total = 0;
+  const deadline = Date.now() + maxWaitMs;
+  for (;;) {
+    const n = await consumeRewards(db, timeZone);
+    total += n;
+    if (n > 0) continue;
+    if (Date.now() > deadline || !(await eventsWaitingOnHorizon(db, REWARDS_CONSUMER, [...rewardEventTypes]))) return total;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** In order: runs of payable events are computed and written together; a refund first flushes what came before it. */
+export async function applyRewardEvents(tx: Db, events: AnyRewardEvent[], timeZone: string): Promise<void> {
+  const set = await activeRuleSet(tx);
+  let run: AnyRewardEvent[] = [];
+  for (const e of events) {
+    if (e.type !== 'transaction_refunded') {
+      run.push(e);
+      continue;
+    }
+    await payRun(tx, set, run, timeZone);
+    run = [];
+    await clawBackRefund(tx, set, e as OutboxEvent<DomainEvents['transaction_refunded']>, timeZone);
+  }
+  await payRun(tx, set, run, timeZone);
+}
+
+interface Computed {
+  source: AnyRewardEvent;
+  event: RewardEvent;
+  input: EngineInput;
+  /** Taken before this event's payouts count against the caps: what the engine saw. */
+  snapshot: InputSnapshot;
+  result: EngineResult;
+}
+
+/** Runs the engine over events in order, each seeing the caps usage the earlier ones added. */
+export function computeRun(
+  set: RuleSet,
+  events: { source: AnyRewardEvent; event: RewardEvent }[],
+  facts: BatchFacts,
+  /** Per month, per member; null when no condition reads performance. */
+  performance: Map<string, Map<number, PerformanceSnapshot>> | null,
+  usage: Map<string, Fen> | null,
+): Computed[] {
+  const out: Computed[] = [];
+  for (const { source, event } of events) {
+    const member = facts.persons.get(event.memberId);
+    if (!member) continue;
+    const month = performance?.get(event.month);
+    const ancestors = (facts.ancestorsOf.get(event.memberId) ?? [])
+      .slice(0, set.reach)
+      .flatMap((id) => {
+        const p = facts.persons.get(id);
+        const f = month?.get(id);
+        return p ? [f ? { ...p, performance: f } : p] : [];
+      });
+    const input: EngineInput = { event, member, ancestors, ruleSet: set, usage: usage ?? new Map() };
+    const result = runEngine(input);
+    out.push({ source, event, input, snapshot: snapshotOf(input, performance !== null), result });
+    if (usage) for (const [k, v] of result.added) usage.set(k, (usage.get(k) ?? 0n) + v);
+  }
+  return out;
+}
+
+async function payRun(tx: Db, set: RuleSet, sources: AnyRewardEvent[], timeZone: string): Promise<void> {
+  if (sources.length === 0) return;
+  const events = sources.map((source) => ({ source, event: rewardEventOf(source, timeZone) }));
+  const facts = await loadBatchFacts(tx, set, events.map((e) => e.event));
+  const withPerformance = readsPerformance(set);
+  const performance = withPerformance ? await loadPerformance(tx, facts, events.map((e) => e.event)) : null;
+  const usage = hasCaps(set) ? await loadUsage(tx, facts, events.map((e) => e.event)) : null;
+  const computed = computeRun(set, events, facts, performance, usage);
+  await writeRun(tx, set, computed);
+}
+
+async function writeRun(tx: Db, set: RuleSet, computed: Computed[]): Promise<void> {
+  const paying = computed.filter((c) => c.result.payouts.length > 0);
+  const entries: EntryInput[] = paying.map((c) => {
+    const perMember = new Map<number, Fen>();
+    for (const p of c.result.payouts) perMember.set(p.memberId, (perMember.get(p.memberId) ?? 0n) + p.amountFen);
+    return {
+      idempotencyKey: `reward:${c.event.id}`,
+      kind: 'reward',
+      ...ledgerSourceOf(c.event.kind, c.source),
+      memo: `奖励：${c.result.payouts.length === 1 ? c.result.payouts[0]!.text.split(' · ').slice(0, 2).join(' · ') : `${c.result.payouts.length} 笔`}`,
+      postings: [
+        ...[...perMember].map(([memberId, amount]) => ({ account: set.freezeDays > 0 ? ('wallet:frozen' as const) : ('wallet:available' as const), memberId, amount })),
+        { account: 'rewards:expense' as const, amount: -c.result.totalFen },
+      ],
+    };
+  });
+  const posted = await postBatch(tx, entries);
+  const entryOf = new Map<number, number>();
+  const fresh = new Set<number>();
+  paying.forEach((c, i) => {
+    entryOf.set(c.event.id, posted[i]!.entryId);
+    if (posted[i]!.created) fresh.add(c.event.id);
+  });
+
+  const lines = paying.filter((c) => fresh.has(c.event.id)).flatMap((c) => c.result.payouts.map((p) => ({ c, p })));
+  if (lines.length > 0) {
+    await tx.execute(sql`
+      insert into reward_payouts (event_id, member_id, generation, kind, rule_id, version, trigger, base_fen, rate_ppm, fixed_fen, gross_fen, amount_fen, cuts, text, entry_id, day, month, level_rank)
+      select * from unnest(
+        ${`{${lines.map(({ c }) => c.event.id).join(',')}}`}::bigint[],
+        ${`{${lines.map(({ p }) => p.memberId).join(',')}}`}::bigint[],
+        ${`{${lines.map(({ p }) => p.generation).join(',')}}`}::smallint[],
+        ${sql.param(lines.map(({ p }) => p.source.kind))}::text[],
+        ${sql.param(lines.map(({ p }) => (p.source.kind === 'rule' ? p.source.ruleId : null)))}::text[],
+        ${`{${lines.map(() => set.version).join(',')}}`}::int[],
+        ${sql.param(lines.map(({ c }) => c.event.kind))}::text[],
+        ${`{${lines.map(({ p }) => p.baseFen).join(',')}}`}::bigint[],
+        ${`{${lines.map(({ p }) => p.ratePpm).join(',')}}`}::int[],
+        ${`{${lines.map(({ p }) => p.fixedFen).join(',')}}`}::bigint[],
+        ${`{${lines.map(({ p }) => p.grossFen).join(',')}}`}::bigint[],
+        ${`{${lines.map(({ p }) => p.amountFen).join(',')}}`}::bigint[],
+        ${sql.param(lines.map(({ p }) => (p.cuts.length ? JSON.stringify(p.cuts.map((x) => ({ kind: x.kind, fen: x.fen.toString(), roomFen: x.roomFen.toString() }))) : null)))}::jsonb[],
+        ${sql.param(lines.map(({ p }) => p.text))}::text[],
+        ${`{${lines.map(({ c }) => entryOf.get(c.event.id)).join(',')}}`}::bigint[],
+        ${sql.param(lines.map(({ c }) => c.event.day))}::date[],
+        ${sql.param(lines.map(({ c }) => c.event.month))}::date[],
+        ${`{${lines.map(({ p, c }) => c.input.ancestors.find((a) => a.memberId === p.memberId)!.rank).join(',')}}`}::int[])`);
+    // Frozen lots, one per member and entry: what the release job frees and a clawback takes back.
+    if (set.freezeDays > 0) {
+      await tx.execute(sql`
+        insert into frozen_lots (member_id, entry_id, source_type, source_id, amount, remaining, release_at)
+        select p.member_id, p.entry_id, e.source_type, e.source_id, sum(p.amount_fen), sum(p.amount_fen), now() + make_interval(days => ${set.freezeDays})
+        from reward_payouts p join ledger_entries e on e.id = p.entry_id
+        where p.entry_id = any(${`{${[...new Set(lines.map(({ c }) => entryOf.get(c.event.id)))].join(',')}}`}::bigint[])
+        group by p.member_id, p.entry_id, e.source_type, e.source_id`);
+    }
+  }
+
+  const records = computed.filter((c) => !entryOf.has(c.event.id) || fresh.has(c.event.id));
+  if (records.length === 0) return;
+  await tx.execute(sql`
+    insert into reward_events (event_id, kind, subject, member_id, base_fen, occurred_at, version, inputs, total_fen, entry_id)
+    select * from unnest(
+      ${`{${records.map((c) => c.event.id).join(',')}}`}::bigint[],
+      ${sql.param(records.map((c) => c.event.kind))}::text[],
+      ${sql.param(records.map((c) => c.source.subject))}::text[],
+      ${`{${records.map((c) => c.event.memberId).join(',')}}`}::bigint[],
+      ${`{${records.map((c) => c.event.baseFen).join(',')}}`}::bigint[],
+      ${sql.param(records.map((c) => c.event.occurredAt.toISOString()))}::timestamptz[],
+      ${`{${records.map(() => set.version).join(',')}}`}::int[],
+      ${sql.param(records.map((c) => JSON.stringify(c.snapshot)))}::jsonb[],
+      ${`{${records.map((c) => c.result.totalFen).join(',')}}`}::bigint[],
+      ${sql.param(records.map((c) => (entryOf.has(c.event.id) ? String(entryOf.get(c.event.id)) : null)))}::bigint[])
+    on conflict (event_id) do nothing`);
+}
+
+/**
+ * A refund reverses every payout its sale produced (SPEC §9): from frozen
+ * while the lot is open, else from available (which may go negative). The
+ * first refund of a sale reverses it all; later partial refunds of the same
+ * sale find nothing left to reverse.
+ */
+async function clawBackRefund(tx: Db, set: RuleSet, e: OutboxEvent<DomainEvents['transaction_refunded']>, timeZone: string): Promise<void> {
+  const p = e.payload;
+  const [sale] = await queryRows<{ id: number | string }>(tx, sql`
+    select id from channel_transactions where channel_id = ${p.channelId} and channel_txn_id = ${p.originalTxnId}`);
+  let reversed = 0n;
+  let entryId: number | null = null;
+  if (sale) {
+    const result = await clawback(tx, { sourceType: 'channel_transaction', sourceId: String(sale.id), memo: `交易 ${p.originalTxnId} 退款，收回该笔交易产生的奖励` });
+    if (result.created) {
+      reversed = result.reversed;
+      entryId = result.entryId;
+      await tx.execute(sql`
+        with ev as (
+          update reward_events set clawed_back_at = now(), clawback_entry_id = ${result.entryId}
+          where subject = ${`channel_transaction:${sale.id}`} and kind = 'transaction_settled' returning event_id)
+        update reward_payouts set clawed_back_at = now() where event_id in (select event_id from ev)`);
+    }
+  }
+  const event = rewardEventOf(e as AnyRewardEvent, timeZone);
+  await tx.execute(sql`
+    insert into reward_events (event_id, kind, subject, member_id, base_fen, occurred_at, version, inputs, total_fen, entry_id)
+    values (${e.id}, 'transaction_refunded', ${e.subject}, ${p.memberId}, ${p.amountFen}::bigint, ${event.occurredAt.toISOString()}::timestamptz, ${set.version},
+      ${JSON.stringify({ refundOf: sale ? `channel_transaction:${sale.id}` : null })}::jsonb, ${(-reversed).toString()}::bigint, ${entryId})
+    on conflict (event_id) do nothing`);
+}

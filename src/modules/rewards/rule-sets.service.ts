@@ -1,0 +1,167 @@
+import { sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../../db/client.js';
+import { AppError } from '../../lib/errors.js';
+import type { Fen } from '../../lib/money.js';
+import { type AuditContext, recordAudit } from '../audit/audit.service.js';
+import { readLadder } from '../levels/ladder.service.js';
+import { levelSettingsDef } from '../levels/level-settings.js';
+import { entryFeeOf } from '../onboarding/onboarding.service.js';
+import { readSettings } from '../settings/settings.service.js';
+import { decodeRuleSet, encodeRuleSet, type RuleSet, type RuleSetBody, validateRuleSet, type ValidationContext } from './rule-set.js';
+
+/**
+ * Rule-set versions: the one draft operators edit, publishing (audited), and
+ * the versions payouts refer to. A published version never changes, so a
+ * version is cached once read.
+ */
+const RULES_LOCK = 7_001_007;
+
+interface Row {
+  version: number;
+  state: 'draft' | 'published' | 'retired';
+  body: unknown;
+  based_on: number | null;
+  note: string | null;
+  updated_at: string | Date;
+  published_at: string | Date | null;
+}
+
+export interface StoredRuleSet {
+  version: number;
+  state: Row['state'];
+  body: RuleSetBody;
+  basedOn: number | null;
+  note: string | null;
+  updatedAt: Date;
+  publishedAt: Date | null;
+}
+
+const toStored = (r: Row): StoredRuleSet => ({
+  version: r.version,
+  state: r.state,
+  body: decodeRuleSet(r.body),
+  basedOn: r.based_on,
+  note: r.note,
+  updatedAt: new Date(r.updated_at),
+  publishedAt: r.published_at ? new Date(r.published_at) : null,
+});
+
+const columns = sql`version, state, body, based_on, note, updated_at, published_at`;
+const versionCache = new Map<number, RuleSet>();
+
+export async function activeRuleSet(db: Db): Promise<RuleSet> {
+  const [row] = await queryRows<Row>(db, sql`select ${columns} from reward_rule_sets where state = 'published'`);
+  if (!row) throw new AppError('INTERNAL', 'No reward rule set is published');
+  const cached = versionCache.get(row.version);
+  if (cached) return cached;
+  const set = { ...decodeRuleSet(row.body), version: row.version };
+  versionCache.set(row.version, set);
+  return set;
+}
+
+/** A version that ran (published or retired); drafts are not cached, they change. */
+export async function ruleSetAt(db: Db, version: number): Promise<RuleSet> {
+  const cached = versionCache.get(version);
+  if (cached) return cached;
+  const [row] = await queryRows<Row>(db, sql`select ${columns} from reward_rule_sets where version = ${version}`);
+  if (!row) throw new AppError('NOT_FOUND', `Rule set version ${version} does not exist`);
+  const set = { ...decodeRuleSet(row.body), version: row.version };
+  if (row.state !== 'draft') versionCache.set(version, set);
+  return set;
+}
+
+export async function readDraft(db: Db): Promise<StoredRuleSet | null> {
+  const [row] = await queryRows<Row>(db, sql`select ${columns} from reward_rule_sets where state = 'draft'`);
+  return row ? toStored(row) : null;
+}
+
+export async function listVersions(db: Db, limit: number, before?: number): Promise<StoredRuleSet[]> {
+  const rows = await queryRows<Row>(db, sql`
+    select ${columns} from reward_rule_sets ${before !== undefined ? sql`where version < ${before}` : sql``}
+    order by version desc limit ${limit}`);
+  return rows.map(toStored);
+}
+
+/** What a save is checked against: today's ladder, entry fee and cheapest level purchase. */
+export async function validationContext(db: Db): Promise<ValidationContext> {
+  const [ladder, entryFee, levelSettings] = [await readLadder(db), await entryFeeOf(db), await readSettings(db, levelSettingsDef)];
+  const forSale = ladder.levels.filter((l) => l.enabled && l.priceFen > 0n).map((l) => l.priceFen);
+  let cheapest: Fen | null = forSale.length ? forSale.reduce((a, b) => (a < b ? a : b)) : null;
+  if (levelSettings.value.upgradeByDifference) {
+    // Paying the difference: the smallest step between two priced levels is the smallest purchase.
+    const sorted = [...forSale].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (let i = 1; i < sorted.length; i++) {
+      const step = sorted[i]! - sorted[i - 1]!;
+      if (step > 0n && (cheapest === null || step < cheapest)) cheapest = step;
+    }
+  }
+  return {
+    ranks: ladder.levels.map((l) => ({ rank: l.rank, ratePpm: l.rateProfitSharePpm, enabled: l.enabled })),
+    minBaseFen: { onboarding_fee_paid: entryFee, level_purchased: cheapest },
+  };
+}
+
+async function refuseProblems(db: Db, body: RuleSetBody) {
+  const { problems, worst } = validateRuleSet(body, await validationContext(db));
+  if (problems.length > 0) {
+    throw new AppError('VALIDATION_FAILED', problems.map((p) => p.message).join('；'), { problems: problems.map((p) => ({ field: p.path, message: p.message })), worstCase: worst });
+  }
+  return worst;
+}
+
+/**
+ * Creates or replaces the draft. `basedOn` is the version the editor started
+ * from: if someone published since, the editor is working on a stale copy (409).
+ */
+export async function saveDraft(db: Db, audit: AuditContext, body: RuleSetBody, input: { basedOn: number; note?: string | null | undefined }): Promise<StoredRuleSet> {
+  await refuseProblems(db, body);
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${RULES_LOCK})`);
+    const [active] = await queryRows<{ version: number }>(tx, sql`select version from reward_rule_sets where state = 'published'`);
+    if (active && active.version !== input.basedOn) {
+      throw new AppError('CONFLICT', `规则已由他人发布为 v${active.version}，请基于最新版本重新编辑`, { currentVersion: active.version });
+    }
+    const encoded = JSON.stringify(encodeRuleSet(body));
+    const [before] = await queryRows<Row>(tx, sql`select ${columns} from reward_rule_sets where state = 'draft' for update`);
+    const [row] = before
+      ? await queryRows<Row>(tx, sql`
+          update reward_rule_sets set body = ${encoded}::jsonb, based_on = ${input.basedOn}, note = ${input.note ?? null}, updated_at = now(), created_by = ${audit.actorId}
+          where version = ${before.version} returning ${columns}`)
+      : await queryRows<Row>(tx, sql`
+          insert into reward_rule_sets (state, body, based_on, note, created_by) values ('draft', ${encoded}::jsonb, ${input.basedOn}, ${input.note ?? null}, ${audit.actorId})
+          returning ${columns}`);
+    await recordAudit(tx, audit, { action: 'rewards.draft_saved', targetType: 'reward_rule_set', targetId: row!.version, before: before?.body ?? null, after: row!.body });
+    return toStored(row!);
+  });
+}
+
+export async function discardDraft(db: Db, audit: AuditContext): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await queryRows<Row>(tx, sql`delete from reward_rule_sets where state = 'draft' returning ${columns}`);
+    if (!row) throw new AppError('NOT_FOUND', '没有草稿');
+    await recordAudit(tx, audit, { action: 'rewards.draft_discarded', targetType: 'reward_rule_set', targetId: row.version, before: row.body });
+  });
+}
+
+/** Makes the draft the active version (checked again against today's ladder and fees); the previous one is retired. */
+export async function publishDraft(db: Db, audit: AuditContext, expectedDraftVersion: number): Promise<StoredRuleSet> {
+  const draft = await readDraft(db);
+  if (!draft || draft.version !== expectedDraftVersion) throw new AppError('CONFLICT', '草稿已变化，请刷新后再发布', { draftVersion: draft?.version ?? null });
+  await refuseProblems(db, draft.body);
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${RULES_LOCK})`);
+    const [previous] = await queryRows<Row>(tx, sql`update reward_rule_sets set state = 'retired' where state = 'published' returning ${columns}`);
+    const [row] = await queryRows<Row>(tx, sql`
+      update reward_rule_sets set state = 'published', published_by = ${audit.actorId}, published_at = now()
+      where version = ${expectedDraftVersion} and state = 'draft' returning ${columns}`);
+    if (!row) throw new AppError('CONFLICT', '草稿已变化，请刷新后再发布');
+    await recordAudit(tx, audit, {
+      action: 'rewards.published',
+      targetType: 'reward_rule_set',
+      targetId: row.version,
+      before: previous ? { version: previous.version, body: previous.body } : null,
+      after: { version: row.version, body: row.body },
+    });
+    return toStored(row);
+  });
+}
