@@ -22,6 +22,7 @@ import { sandboxRoutes } from './modules/payments/sandbox.routes.js';
 import { reconciliationRoutes } from './modules/reconciliation/reconciliation.routes.js';
 import { onboardingRoutes } from './modules/onboarding/onboarding.routes.js';
 import { levelRoutes } from './modules/levels/levels.routes.js';
+import { rewardRoutes } from './modules/rewards/rewards.routes.js';
 import { performanceRoutes } from './modules/performance/performance.routes.js';
 import { referralRoutes } from './modules/referrals/referrals.routes.js';
 import { ledgerRoutes } from './modules/ledger/ledger.routes.js';
@@ -117,6 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   onboardingRoutes(app, ctx);
   performanceRoutes(app, ctx);
   levelRoutes(app, ctx);
+  rewardRoutes(app, ctx);
 
   const built = app as unknown as App;
   built.routeRegistry = routeRegistry;

@@ -4,7 +4,7 @@ import type { Fen } from '../../lib/money.js';
 import { readLadder } from '../levels/ladder.service.js';
 import { levelOf } from '../levels/ladder.js';
 import { performanceFacts } from '../performance/performance.service.js';
-import { conditionByCode, type PerformanceSnapshot, type Person, type RewardEvent } from './definitions.js';
+import type { PerformanceSnapshot, Person, RewardEvent } from './definitions.js';
 import type { EngineInput } from './engine.js';
 import type { RuleSet } from './rule-set.js';
 
@@ -23,11 +23,6 @@ const zeroPerformance: PerformanceSnapshot = {
   teamLastMonth: 0n,
   teamLifetime: 0n,
 };
-
-export const readsPerformance = (set: RuleSet) =>
-  [...set.rules.filter((r) => r.enabled).flatMap((r) => r.conditions), ...(set.profitShare.enabled ? set.profitShare.conditions : [])].some(
-    (c) => conditionByCode.get(c.code)!.readsPerformance,
-  );
 
 export const hasCaps = (set: RuleSet) =>
   set.memberCaps.dailyFen !== null || set.memberCaps.monthlyFen !== null || set.rules.some((r) => r.enabled && (r.caps.dailyFen !== null || r.caps.monthlyFen !== null));

@@ -9,7 +9,7 @@ import { monthOf } from '../performance/performance.service.js';
 import { clawback } from '../wallets/wallets.service.js';
 import type { PerformanceSnapshot, RewardEvent, Trigger } from './definitions.js';
 import { type EngineInput, type EngineResult, runEngine } from './engine.js';
-import { type BatchFacts, hasCaps, type InputSnapshot, loadBatchFacts, loadPerformance, loadUsage, readsPerformance, snapshotOf } from './inputs.service.js';
+import { type BatchFacts, hasCaps, type InputSnapshot, loadBatchFacts, loadPerformance, loadUsage, snapshotOf } from './inputs.service.js';
 import type { RuleSet } from './rule-set.js';
 import { activeRuleSet } from './rule-sets.service.js';
 
@@ -114,8 +114,8 @@ async function payRun(tx: Db, set: RuleSet, sources: AnyRewardEvent[], timeZone:
   if (sources.length === 0) return;
   const events = sources.map((source) => ({ source, event: rewardEventOf(source, timeZone) }));
   const facts = await loadBatchFacts(tx, set, events.map((e) => e.event));
-  const withPerformance = readsPerformance(set);
-  const performance = withPerformance ? await loadPerformance(tx, facts, events.map((e) => e.event)) : null;
+  // Always read (two indexed reads per batch): the stored snapshot then lets any draft be simulated on it, whatever its conditions read.
+  const performance = await loadPerformance(tx, facts, events.map((e) => e.event));
   const usage = hasCaps(set) ? await loadUsage(tx, facts, events.map((e) => e.event)) : null;
   const computed = computeRun(set, events, facts, performance, usage);
   await writeRun(tx, set, computed);

@@ -7,10 +7,12 @@ import { fenOut, formatYuan } from '../../lib/money.js';
 import { access, requireMember } from '../auth/access.js';
 import { walletBalance } from '../ledger/ledger.service.js';
 import { getMember } from '../members/members.service.js';
+import { explanationsByEntry } from '../rewards/explain.service.js';
 import { listStatement, type StatementFilter, type StatementLine, toCsv } from './statements.service.js';
 
 export const entryTypeLabels: Record<string, string> = {
   credit: '奖励入账',
+  reward: '奖励',
   release: '冻结期满解冻',
   clawback: '退款追回',
   withdrawal_request: '提现申请',
@@ -47,6 +49,7 @@ const lineOut = z.object({
   sourceId: z.string(),
   entryId: z.number(),
   memo: z.string().nullable(),
+  explanations: z.array(z.string()).describe('for reward lines: each payout of the entry in words (event, rule and version, position, base, rate, result, cuts)'),
 });
 const statementQuery = z.object({
   type: z.string().max(200).optional().describe('comma-separated entry types, e.g. credit,clawback'),
@@ -57,7 +60,7 @@ const statementQuery = z.object({
 });
 type StatementQuery = z.output<typeof statementQuery>;
 
-const toLine = (l: StatementLine) => ({
+const toLine = (l: StatementLine, explanations: Map<number, string[]>) => ({
   id: l.id,
   at: l.at.toISOString(),
   type: l.type,
@@ -71,7 +74,15 @@ const toLine = (l: StatementLine) => ({
   sourceId: l.sourceId,
   entryId: l.entryId,
   memo: l.memo,
+  explanations: l.type === 'reward' ? (explanations.get(l.entryId) ?? []) : [],
 });
+
+async function statementPage(ctx: AppContext, memberId: number, q: StatementQuery) {
+  const page = await listStatement(ctx.db, filterOf(memberId, q));
+  const rewardEntries = page.items.filter((l) => l.type === 'reward').map((l) => l.entryId);
+  const explanations = await explanationsByEntry(ctx.db, memberId, rewardEntries);
+  return { items: page.items.map((l) => toLine(l, explanations)), nextCursor: page.nextCursor };
+}
 
 const filterOf = (memberId: number, q: StatementQuery, limit = q.limit): StatementFilter => ({
   memberId,
@@ -127,10 +138,7 @@ export function walletRoutes(appBase: FastifyInstance, ctx: AppContext) {
   app.get('/api/member/statement', {
     config: { access: access.member },
     schema: { tags, summary: 'My statement (明细), newest first', querystring: statementQuery, response: { 200: z.object({ items: z.array(lineOut), nextCursor: z.string().nullable() }) } },
-  }, async (req) => {
-    const page = await listStatement(ctx.db, filterOf(requireMember(req).memberId, req.query));
-    return { items: page.items.map(toLine), nextCursor: page.nextCursor };
-  });
+  }, async (req) => statementPage(ctx, requireMember(req).memberId, req.query));
 
   app.get('/api/member/statement.csv', {
     config: { access: access.member },
@@ -151,8 +159,7 @@ export function walletRoutes(appBase: FastifyInstance, ctx: AppContext) {
     schema: { tags: adminTags, summary: "A member's statement", params: idParam, querystring: statementQuery, response: { 200: z.object({ items: z.array(lineOut), nextCursor: z.string().nullable() }) } },
   }, async (req) => {
     await getMember(ctx.db, req.params.id);
-    const page = await listStatement(ctx.db, filterOf(req.params.id, req.query));
-    return { items: page.items.map(toLine), nextCursor: page.nextCursor };
+    return statementPage(ctx, req.params.id, req.query);
   });
 
   app.get('/api/admin/members/:id/statement.csv', {

@@ -1,0 +1,220 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../src/db/client.js';
+import { systemAuditContext } from '../../src/modules/audit/audit.service.js';
+import { signPush } from '../../src/modules/channels/push-signature.js';
+import { readLadder } from '../../src/modules/levels/ladder.service.js';
+import { setMemberLevelByStaff } from '../../src/modules/levels/member-level.service.js';
+import { verifyLedger } from '../../src/modules/ledger/verify.service.js';
+import { emitEvents } from '../../src/modules/outbox/outbox.service.js';
+import { bindFirst } from '../../src/modules/referrals/tree.service.js';
+import { drainRewards } from '../../src/modules/rewards/rewards.service.js';
+import { bearer, createTestContext, type TestContext } from '../helpers/app.js';
+import { markActive } from '../helpers/onboarding.js';
+
+/**
+ * The reward engine wired end to end: signed pushes → stored transactions →
+ * outbox → rewards consumer → ledger, read back through the members'
+ * statements and the staff's explanations.
+ */
+const TZ = 'Asia/Shanghai';
+const SECRET = 'push-secret-rewards-0123456789';
+const actor = systemAuditContext('test');
+let ctx: TestContext;
+let owner: { token: string };
+const db = () => ctx.database.db;
+const m: Record<'G3' | 'G2' | 'G1' | 'M' | 'X', { token: string; memberId: number }> = {} as never;
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  owner = await ctx.staffToken(['owner']);
+  const created = await ctx.app.inject({ method: 'POST', url: '/api/admin/channels', headers: bearer(owner.token), payload: { id: 'acme', kind: 'push', name: 'Acme', secrets: { pushSecrets: [SECRET] } } });
+  expect(created.statusCode, created.body).toBe(201);
+  let phone = 13200000100;
+  for (const k of ['G3', 'G2', 'G1', 'M', 'X'] as const) m[k] = await ctx.registerMember(String(++phone));
+  // G3 ← G2 ← G1 ← M: M sells; G1 is its direct (直推), G2 indirect (间推), G3 the third generation.
+  await db().transaction((tx) => bindFirst(tx, { memberId: m.G2.memberId, parentId: m.G3.memberId, via: 'invite_code', actor }));
+  await db().transaction((tx) => bindFirst(tx, { memberId: m.G1.memberId, parentId: m.G2.memberId, via: 'invite_code', actor }));
+  await db().transaction((tx) => bindFirst(tx, { memberId: m.M.memberId, parentId: m.G1.memberId, via: 'invite_code', actor }));
+  const ladder = await readLadder(db());
+  const level = (name: string) => ladder.levels.find((l) => l.name === name)!.id;
+  // Default ladder rates: 普通商户 0, 银牌 2%, 金牌 4%. Default rules: profit share on, peer 0.5% from 金牌 (rank 3).
+  for (const [k, name] of [['G1', '银牌'], ['G2', '金牌'], ['G3', '金牌']] as const) {
+    await db().transaction((tx) => setMemberLevelByStaff(tx, actor, { memberId: m[k].memberId, levelId: level(name), reason: 'test' }));
+    await markActive(db(), m[k].memberId);
+  }
+  const bound = await ctx.app.inject({ method: 'PUT', url: '/api/admin/channels/acme/merchants/M-REW', headers: bearer(owner.token), payload: { memberId: m.M.memberId } });
+  expect(bound.statusCode, bound.body).toBe(200);
+});
+afterAll(() => ctx.close());
+
+function push(records: unknown[]) {
+  const raw = JSON.stringify(records.length === 1 ? records[0] : { records });
+  const ts = Math.floor(Date.now() / 1000);
+  return ctx.app.inject({
+    method: 'POST',
+    url: '/api/channels/acme/transactions',
+    headers: { 'content-type': 'application/json', 'x-shanglian-timestamp': String(ts), 'x-shanglian-signature': signPush(SECRET, ts, raw) },
+    payload: raw,
+  });
+}
+const AT = new Date().toISOString();
+const sale = (id: string, amount: number) => ({ channel_txn_id: id, merchant_ref: 'M-REW', amount_fen: amount, status: 'settled', occurred_at: AT });
+const refund = (id: string, of: string, amount: number) => ({ channel_txn_id: id, merchant_ref: 'M-REW', amount_fen: amount, status: 'refunded', occurred_at: AT, original_txn_id: of });
+
+const wallet = async (k: keyof typeof m) => (await ctx.app.inject({ method: 'GET', url: '/api/member/wallet', headers: bearer(m[k].token) })).json();
+const statement = async (k: keyof typeof m) => (await ctx.app.inject({ method: 'GET', url: '/api/member/statement', headers: bearer(m[k].token) })).json();
+const eventIdOf = async (txnId: string) =>
+  Number((await queryRows<{ id: string }>(db(), sql`select e.event_id::text as id from reward_events e join channel_transactions t on e.subject = 'channel_transaction:' || t.id where t.channel_txn_id = ${txnId}`))[0]!.id);
+
+describe('a sale pays profit share and the peer bonus through the ledger', () => {
+  it('¥1,000.00 sale: 直推 银牌 2%, 间推 金牌 2% differential, 第3代 金牌 peer 0.5% — in frozen, with explanations', async () => {
+    const res = await push([sale('S-1', 100_000)]);
+    expect(res.statusCode, res.body).toBe(200);
+    await drainRewards(db(), TZ);
+    expect((await wallet('G1')).frozenFen).toBe('2000');
+    expect((await wallet('G2')).frozenFen).toBe('2000');
+    expect((await wallet('G3')).frozenFen).toBe('500');
+    expect((await wallet('M')).frozenFen).toBe('0');
+    const line = (await statement('G2')).items.find((l: { type: string }) => l.type === 'reward');
+    expect(line.amountFen).toBe('2000');
+    expect(line.explanations).toHaveLength(1);
+    expect(line.explanations[0]).toMatch(/交易结算 ¥1000\.00 · 级差分润\(v\d+\) · 间推 · ¥1000\.00 × 2%（4% − 2%） = ¥20\.00/);
+    const peer = (await statement('G3')).items.find((l: { type: string }) => l.type === 'reward');
+    expect(peer.explanations[0]).toContain('平级奖');
+    expect(peer.explanations[0]).toContain('第3代');
+    expect((await verifyLedger(db())).ok).toBe(true);
+  });
+
+  it('a replayed push pays nothing twice', async () => {
+    const res = await push([sale('S-1', 100_000)]);
+    expect(res.json().results[0].result).toBe('duplicate');
+    await drainRewards(db(), TZ);
+    expect((await wallet('G1')).frozenFen).toBe('2000');
+    const [n] = await queryRows<{ n: string }>(db(), sql`select count(*)::text as n from reward_payouts`);
+    expect(n!.n).toBe('3');
+  });
+
+  it('staff see why each member was or was not paid, replayed from the stored inputs', async () => {
+    const eventId = await eventIdOf('S-1');
+    const replay = (await ctx.app.inject({ method: 'GET', url: `/api/admin/rewards/events/${eventId}`, headers: bearer(owner.token) })).json();
+    expect(replay.consistent).toBe(true);
+    expect(replay.result.totalFen).toBe('4500');
+    const why = async (k: keyof typeof m) => (await ctx.app.inject({ method: 'GET', url: `/api/admin/rewards/events/${eventId}/why?memberId=${m[k].memberId}`, headers: bearer(owner.token) })).json();
+    const g3 = await why('G3');
+    expect(g3.position).toBe('第3代');
+    expect(g3.decisions.map((d: { source: { kind: string }; paid: boolean; reason: string }) => [d.source.kind, d.paid, d.reason])).toEqual(
+      expect.arrayContaining([['peer_bonus', true, 'paid']]),
+    );
+    expect((await why('X')).position).toContain('不在');
+    expect((await why('M')).position).toContain('事件本人');
+    const member = await ctx.app.inject({ method: 'GET', url: `/api/admin/rewards/events/${eventId}`, headers: bearer(m.G1.token) });
+    expect(member.statusCode).toBe(403);
+  });
+
+  it('members list their own payout lines only', async () => {
+    const mine = (await ctx.app.inject({ method: 'GET', url: '/api/member/rewards', headers: bearer(m.G1.token) })).json();
+    expect(mine.items).toHaveLength(1);
+    expect(mine.items[0].position).toBe('直推');
+    expect(mine.items[0].amountFen).toBe('2000');
+    const other = (await ctx.app.inject({ method: 'GET', url: '/api/member/rewards', headers: bearer(m.X.token) })).json();
+    expect(other.items).toHaveLength(0);
+  });
+
+  it('a refund claws back every payout of its sale; the wallets net back to where they were', async () => {
+    const res = await push([refund('R-1', 'S-1', 40_000)]);
+    expect(res.json().results[0].result).toBe('accepted');
+    await drainRewards(db(), TZ);
+    for (const k of ['G1', 'G2', 'G3'] as const) expect((await wallet(k)).frozenFen).toBe('0');
+    const lines = (await ctx.app.inject({ method: 'GET', url: '/api/member/rewards', headers: bearer(m.G1.token) })).json();
+    expect(lines.items[0].clawedBack).toBe(true);
+    expect(lines.items[0].text).toContain('已收回');
+    const clawback = (await statement('G1')).items.find((l: { type: string }) => l.type === 'clawback');
+    expect(clawback.amountFen).toBe('-2000');
+    // A second partial refund of the same sale finds nothing left to take back.
+    await push([refund('R-2', 'S-1', 10_000)]);
+    await drainRewards(db(), TZ);
+    expect((await wallet('G1')).frozenFen).toBe('0');
+    expect((await wallet('G1')).availableFen).toBe('0');
+    expect((await verifyLedger(db())).ok).toBe(true);
+  });
+});
+
+describe('fees and purchases', () => {
+  it('an onboarding fee pays the default 直推 20% and 间推 10% to active inviters', async () => {
+    await db().transaction((tx) =>
+      emitEvents(tx, [{ type: 'onboarding_fee_paid', subject: `member:${m.M.memberId}`, payload: { memberId: m.M.memberId, orderId: 9001, orderNo: 'EF9001', amountFen: '99900', paidAt: new Date().toISOString() } }]),
+    );
+    await drainRewards(db(), TZ);
+    expect((await wallet('G1')).frozenFen).toBe('19980');
+    expect((await wallet('G2')).frozenFen).toBe('9990');
+    expect((await wallet('G3')).frozenFen).toBe('0');
+  });
+});
+
+describe('rule sets: drafts, ceilings, publishing, simulation, the rules page', () => {
+  const get = (url: string, token = owner.token) => ctx.app.inject({ method: 'GET', url, headers: bearer(token) });
+
+  it('a draft that could pay more than its ceiling is refused with the worst case; nothing is saved', async () => {
+    const active = (await get('/api/admin/rewards/rule-sets/active')).json();
+    const body = structuredClone(active.body);
+    body.rules[0].amount.ppm = 500_000; // 50% + 10% > 40% ceiling on onboarding fees
+    const res = await ctx.app.inject({ method: 'PUT', url: '/api/admin/rewards/draft', headers: bearer(owner.token), payload: { basedOn: active.version, body } });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json().error.message).toContain('超过单笔封顶');
+    const worst = res.json().error.details.worstCase.find((w: { trigger: string }) => w.trigger === 'onboarding_fee_paid');
+    expect(worst.ppm).toBe(600_000);
+    expect((await get('/api/admin/rewards/draft')).json().draft).toBeNull();
+  });
+
+  it('viewers cannot edit rules (403); members cannot reach the console API', async () => {
+    const viewer = await ctx.staffToken(['viewer']);
+    const res = await ctx.app.inject({ method: 'PUT', url: '/api/admin/rewards/draft', headers: bearer(viewer.token), payload: {} });
+    expect(res.statusCode).toBe(403);
+    expect((await get('/api/admin/rewards/draft', viewer.token)).statusCode).toBe(200);
+    expect((await get('/api/admin/rewards/draft', m.G1.token)).statusCode).toBe(403);
+  });
+
+  it('draft → simulate → publish: new events are paid by the new version and name it', async () => {
+    const active = (await get('/api/admin/rewards/rule-sets/active')).json();
+    const body = structuredClone(active.body);
+    body.profitShare.peer.ppm = 10_000; // peer bonus 0.5% → 1%
+    const saved = await ctx.app.inject({ method: 'PUT', url: '/api/admin/rewards/draft', headers: bearer(owner.token), payload: { basedOn: active.version, note: '平级奖 1%', body } });
+    expect(saved.statusCode, saved.body).toBe(200);
+    const draftVersion = saved.json().version;
+
+    await push([sale('S-2', 200_000)]);
+    await drainRewards(db(), TZ);
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const sim = await ctx.app.inject({ method: 'POST', url: '/api/admin/rewards/simulate', headers: bearer(owner.token), payload: { from, to } });
+    expect(sim.statusCode, sim.body).toBe(200);
+    const r = sim.json();
+    // S-1 was refunded (left out); S-2 (¥2,000) and the fee remain. Peer: 1,000 fen published, 2,000 draft.
+    const peerDiff = r.difference.byRule.find((x: { key: string }) => x.key === 'peer_bonus');
+    expect(peerDiff).toMatchObject({ publishedFen: '1000', draftFen: '2000', differenceFen: '1000' });
+    expect(r.events).toBe(2);
+
+    const published = await ctx.app.inject({ method: 'POST', url: '/api/admin/rewards/draft/publish', headers: bearer(owner.token), payload: { draftVersion } });
+    expect(published.statusCode, published.body).toBe(200);
+    expect(published.json().state).toBe('published');
+    const [audit] = await queryRows<{ n: string }>(db(), sql`select count(*)::text as n from audit_log where action = 'rewards.published'`);
+    expect(audit!.n).toBe('1');
+
+    await push([sale('S-3', 200_000)]);
+    await drainRewards(db(), TZ);
+    const [p] = await queryRows<{ version: number; amount_fen: string }>(db(), sql`
+      select p.version, p.amount_fen::text from reward_payouts p join reward_events e on e.event_id = p.event_id
+      where p.kind = 'peer_bonus' order by p.id desc limit 1`);
+    expect(p).toEqual({ version: draftVersion, amount_fen: '2000' });
+  });
+
+  it('members read the active rules in plain words', async () => {
+    const res = await get('/api/member/rules', m.G1.token);
+    expect(res.statusCode).toBe(200);
+    const rules = res.json();
+    expect(rules.sections.find((s: { trigger: string }) => s.trigger === 'onboarding_fee_paid').rules[0].text).toContain('20%');
+    expect(rules.profitShare.text).toContain('级差分润');
+    expect(rules.profitShare.peer).toContain('1%');
+  });
+});
