@@ -7,16 +7,14 @@
  * Usage: npm run bench:ingest [-- --seconds 15 --clients 24]
  * Env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), FLOOR_JSON to skip the floor.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import http from 'node:http';
+import type { ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { connectPostgres, queryRows } from '../src/db/client.js';
 import { createFieldCipher } from '../src/lib/crypto.js';
-import { signPush } from '../src/modules/channels/push-signature.js';
 import { pgFloor, scratchDatabase } from './floor.js';
+import { pushClient, startServer } from './push-server.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '15' }, clients: { type: 'string', default: '24' }, merchants: { type: 'string', default: '10000' } } });
 const seconds = Number(values.seconds);
@@ -47,22 +45,9 @@ try {
   const [range] = await queryRows<{ min: number; max: number }>(database.db, sql`select min(id)::int as min, max(id)::int as max from members`);
   await database.close();
 
-  // The server, as it runs in production: its own process, on PostgreSQL.
-  const root = path.resolve(import.meta.dirname, '..');
-  server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: scratch.url, DATABASE_POOL_SIZE: '16', PORT: '0', LOG_LEVEL: 'error', DATA_ENCRYPTION_KEY: KEY, NODE_ENV: 'production', BODY_LIMIT_BYTES: String(4 * 1024 * 1024) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const base = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    server!.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /running at (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    server!.on('exit', (code) => reject(new Error(`server exited (${code})`)));
-  });
+  const started = await startServer(scratch.url, KEY);
+  server = started.process;
+  const base = started.base;
 
   let seq = 0;
   const record = () => ({
@@ -72,36 +57,7 @@ try {
     status: 'settled',
     occurred_at: new Date().toISOString(),
   });
-  // Plain http with keep-alive: the lightest client, so the machine's two cores go to the server and PostgreSQL.
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const target = new URL(`${base}/api/channels/bench/transactions`);
-  function send(body: unknown): Promise<number> {
-    const raw = JSON.stringify(body);
-    const ts = Math.floor(Date.now() / 1000);
-    return new Promise((resolve, reject) => {
-      const req = http.request(
-        {
-          agent,
-          host: target.hostname,
-          port: target.port,
-          path: target.pathname,
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(raw), 'x-shanglian-timestamp': String(ts), 'x-shanglian-signature': signPush(SECRET, ts, raw) },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            if (res.statusCode !== 200) return reject(new Error(`push answered ${res.statusCode}: ${text}`));
-            resolve((JSON.parse(text) as { summary: { accepted: number } }).summary.accepted);
-          });
-        },
-      );
-      req.on('error', reject);
-      req.end(raw);
-    });
-  }
+  const send = pushClient(base, 'bench', SECRET);
   async function run(concurrency: number, perRequest: number): Promise<number> {
     const deadline = Date.now() + seconds * 1000;
     let accepted = 0;

@@ -1,0 +1,61 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import http from 'node:http';
+import path from 'node:path';
+import { signPush } from '../src/modules/channels/push-signature.js';
+
+/**
+ * The server as it runs in production (its own process, on PostgreSQL) and
+ * the lightest push client (plain http with keep-alive), so the machine's two
+ * cores go to the server and PostgreSQL.
+ */
+export async function startServer(databaseUrl: string, dataKey: string, env: Record<string, string> = {}): Promise<{ base: string; process: ChildProcess }> {
+  const root = path.resolve(import.meta.dirname, '..');
+  const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '16', PORT: '0', LOG_LEVEL: 'error', DATA_ENCRYPTION_KEY: dataKey, NODE_ENV: 'production', BODY_LIMIT_BYTES: String(4 * 1024 * 1024), ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const base = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    server.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /running at (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    server.on('exit', (code) => reject(new Error(`server exited (${code})`)));
+  });
+  return { base, process: server };
+}
+
+/** Sends a signed push; resolves with the number of records accepted. */
+export function pushClient(base: string, channel: string, secret: string) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const target = new URL(`${base}/api/channels/${channel}/transactions`);
+  return function send(body: unknown): Promise<number> {
+    const raw = JSON.stringify(body);
+    const ts = Math.floor(Date.now() / 1000);
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(raw), 'x-shanglian-timestamp': String(ts), 'x-shanglian-signature': signPush(secret, ts, raw) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            if (res.statusCode !== 200) return reject(new Error(`push answered ${res.statusCode}: ${text}`));
+            resolve((JSON.parse(text) as { summary: { accepted: number } }).summary.accepted);
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(raw);
+    });
+  };
+}

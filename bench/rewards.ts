@@ -1,0 +1,163 @@
+/**
+ * bench:rewards — end to end: signed push over HTTP → transaction stored →
+ * payouts computed → ledger posted → committed, against a server process on
+ * PostgreSQL with 100,000 members in a random tree, beside the pg-floor
+ * measured in the same run. A phase's rate is the records it pushed divided
+ * by the time from its first push until the rewards consumer has committed
+ * the payouts of every one of them (the server's performance consumer runs
+ * too, as in production). Also: the pure engine's events per second on one core.
+ *
+ * Usage: npm run bench:rewards [-- --seconds 15 --clients 24 --members 100000]
+ * Env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), FLOOR_JSON to skip the floor.
+ */
+import type { ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
+import { connectPostgres, type Db, queryRows } from '../src/db/client.js';
+import { createFieldCipher } from '../src/lib/crypto.js';
+import { verifyLedger } from '../src/modules/ledger/verify.service.js';
+import type { Person } from '../src/modules/rewards/definitions.js';
+import { runEngine } from '../src/modules/rewards/engine.js';
+import { activeRuleSet } from '../src/modules/rewards/rule-sets.service.js';
+import { pgFloor, scratchDatabase } from './floor.js';
+import { pushClient, startServer } from './push-server.js';
+import { loadRandomTree } from './tree-fixture.js';
+
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '15' }, clients: { type: 'string', default: '24' }, members: { type: 'string', default: '100000' } } });
+const seconds = Number(values.seconds);
+const clients = Number(values.clients);
+const memberCount = Number(values.members);
+const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const SECRET = 'bench-push-secret-0123456789';
+const KEY = crypto.randomBytes(32).toString('base64');
+
+const floor = pgFloor(adminUrl, seconds);
+console.error('floor:', JSON.stringify(floor));
+
+const scratch = await scratchDatabase(adminUrl, 'rewards');
+let server: ChildProcess | undefined;
+
+const count = async (db: Db) => Number((await queryRows<{ n: string }>(db, sql`select count(*)::text as n from reward_events`))[0]!.n);
+
+/** Pure engine rate on this thread: the default rule set, random ladders positions, transactions. */
+function engineEps(set: Awaited<ReturnType<typeof activeRuleSet>>): number {
+  const levels = [0, 20_000, 40_000, 60_000, 80_000];
+  const person = (id: number): Person => {
+    const rank = 1 + (id % 5);
+    const zero = 0n;
+    return { memberId: id, levelId: rank, levelName: `L${rank}`, rank, ratePpm: levels[rank - 1]!, active: id % 7 !== 0, performance: { personalThisMonth: zero, personalLastMonth: zero, personalLifetime: zero, teamThisMonth: zero, teamLastMonth: zero, teamLifetime: zero } };
+  };
+  const n = 300_000;
+  const usage = new Map<string, bigint>();
+  const start = process.hrtime.bigint();
+  let paid = 0n;
+  for (let i = 0; i < n; i++) {
+    const r = runEngine({
+      event: { id: i, kind: 'transaction_settled', baseFen: BigInt(1000 + (i % 499_000)), memberId: i, occurredAt: new Date(1_764_000_000_000), day: '2026-11-30', month: '2026-11-01' },
+      member: person(i),
+      ancestors: [person(i * 7 + 1), person(i * 7 + 2), person(i * 7 + 3)],
+      ruleSet: set,
+      usage,
+    });
+    paid += r.totalFen;
+  }
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  if (paid < 0n) throw new Error('impossible');
+  return n / elapsed;
+}
+
+try {
+  const database = connectPostgres(scratch.url, 2);
+  await database.migrate();
+  const db = database.db;
+  console.error(`loading ${memberCount} members…`);
+  await loadRandomTree(db, { members: memberCount, chains: 3, chainLength: 1000 });
+  // Levels along the ladder, most members active (entry fee paid): every transaction has someone to pay.
+  await db.execute(sql`
+    insert into member_levels (member_id, level_id, cause)
+    select m.id, l.id, 'staff' from members m
+    join lateral (select id from levels where enabled order by rank offset (m.id * 7919) % 5 limit 1) l on true
+    where m.id % 3 <> 0`);
+  await db.execute(sql`
+    insert into onboarding_applications (member_id, state, revision, submitted_at, reviewed_at, activated_at)
+    select id, 'active', 1, now(), now(), now() from members where id % 10 <> 0`);
+  const cipher = createFieldCipher(Buffer.from(KEY, 'base64'));
+  await db.execute(sql`insert into channels (id, kind, name, secrets_enc) values ('bench', 'push', 'Bench', ${cipher.encrypt(JSON.stringify({ pushSecrets: [SECRET] }))})`);
+  await db.execute(sql`insert into channel_merchants (channel_id, merchant_ref, member_id) select 'bench', 'M' || id, id from members`);
+  await db.execute(sql`vacuum analyze`);
+  const set = await activeRuleSet(db);
+
+  const started = await startServer(scratch.url, KEY);
+  server = started.process;
+  const send = pushClient(started.base, 'bench', SECRET);
+
+  let seq = 0;
+  const record = () => ({
+    channel_txn_id: `B${process.pid}-${++seq}`,
+    merchant_ref: `M${1 + Math.floor(Math.random() * memberCount)}`,
+    amount_fen: 1000 + Math.floor(Math.random() * 499_000),
+    status: 'settled',
+    occurred_at: new Date().toISOString(),
+  });
+
+  /** Pushes for `seconds`, then waits until every pushed record's payouts are committed. */
+  async function phase(concurrency: number, perRequest: number, pushSeconds: number) {
+    const before = await count(db);
+    const t0 = Date.now();
+    const deadline = t0 + pushSeconds * 1000;
+    let accepted = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (Date.now() < deadline) {
+          const n = await send(perRequest === 1 ? record() : { records: Array.from({ length: perRequest }, record) });
+          accepted += n;
+        }
+      }),
+    );
+    const pushedAt = Date.now();
+    while ((await count(db)) - before < accepted) await new Promise((r) => setTimeout(r, 50));
+    const done = Date.now();
+    return { accepted, eps: (accepted * 1000) / (done - t0), pushRps: (accepted * 1000) / (pushedAt - t0), lagMs: done - pushedAt };
+  }
+
+  await phase(4, 1, 3); // warm-up: JIT, connection pools, plans
+  console.error(`single-record pushes, ${clients} clients, ${seconds}s…`);
+  const single = await phase(clients, 1, seconds);
+  console.error(`1000-record pushes, 4 clients, ${seconds}s…`);
+  const batch = await phase(4, 1000, seconds);
+
+  const [paid] = await queryRows<{ payouts: string; total: string }>(db, sql`select count(*)::text as payouts, coalesce(sum(amount_fen), 0)::text as total from reward_payouts`);
+  const ledger = await verifyLedger(db);
+  await database.close();
+  console.error('pure engine on one core…');
+  const pure = engineEps(set);
+
+  console.log(
+    JSON.stringify({
+      bench: 'rewards',
+      members: memberCount,
+      seconds,
+      clients,
+      single_eps: Math.floor(single.eps),
+      single_push_rps: Math.floor(single.pushRps),
+      single_lag_ms: single.lagMs,
+      batch_eps: Math.floor(batch.eps),
+      batch_push_rps: Math.floor(batch.pushRps),
+      batch_lag_ms: batch.lagMs,
+      batch_size: 1000,
+      floor_one_event_eps: floor.one_event_per_commit_eps,
+      floor_batch_100_eps: floor.batch_100_eps,
+      single_ratio: Number((single.eps / floor.one_event_per_commit_eps).toFixed(3)),
+      batch_ratio: Number((batch.eps / floor.batch_100_eps).toFixed(3)),
+      pure_engine_eps: Math.floor(pure),
+      payouts: Number(paid!.payouts),
+      paid_fen: paid!.total,
+      ledger_ok: ledger.ok,
+    }),
+  );
+} finally {
+  server?.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 1000));
+  await scratch.drop();
+}
