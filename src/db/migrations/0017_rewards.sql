@@ -6,7 +6,7 @@ CREATE TABLE "reward_events" (
 	"base_fen" bigint NOT NULL,
 	"occurred_at" timestamp with time zone NOT NULL,
 	"version" integer NOT NULL,
-	"inputs" jsonb NOT NULL,
+	"inputs" json NOT NULL,
 	"total_fen" bigint NOT NULL,
 	"entry_id" bigint,
 	"processed_at" timestamp with time zone DEFAULT now() NOT NULL,

@@ -36,26 +36,26 @@ export interface BatchFacts {
 /** Members of the events and their ≤ 3 ancestors: levels, status, and (when a condition reads it) performance of each event's month. */
 export async function loadBatchFacts(tx: Db, set: RuleSet, events: RewardEvent[]): Promise<BatchFacts> {
   const memberIds = [...new Set(events.map((e) => e.memberId))];
-  const ids = `{${memberIds.join(',')}}`;
-  const rows = await queryRowsPrepared<{ member_id: number | string; up3: (number | string)[] | null; level_id: number | string | null; status: string; onboarded: boolean; is_event: boolean }>(
-    tx,
-    'rewards_batch_facts_v1',
-    sql`
-      with ev as (select t.member_id, t.up3 from member_tree t where t.member_id = any(${ids}::bigint[])),
-      p as (select member_id as id, true as is_event from unnest(${ids}::bigint[]) as member_id
-            union select distinct a, false from ev, unnest(ev.up3) as a)
-      select m.id as member_id, ev.up3, ml.level_id, m.status, coalesce(oa.state = 'active', false) as onboarded, bool_or(p.is_event) over (partition by m.id) as is_event
-      from p join members m on m.id = p.id
-      left join ev on ev.member_id = m.id
-      left join member_levels ml on ml.member_id = m.id
-      left join onboarding_applications oa on oa.member_id = m.id`,
-  );
+  // Two plain primary-key reads (tree rows, then the people): cheaper than one clever statement.
+  const tree = await queryRowsPrepared<{ member_id: number | string; up3: (number | string)[] }>(tx, 'rewards_up3_v1', sql`
+    select member_id, up3 from member_tree where member_id = any(${`{${memberIds.join(',')}}`}::bigint[])`);
+  const ancestorsOf = new Map<number, number[]>();
+  const ids = new Set(memberIds);
+  for (const t of tree) {
+    const up = t.up3.map(Number).reverse();
+    ancestorsOf.set(Number(t.member_id), up);
+    for (const a of up) ids.add(a);
+  }
+  const rows = await queryRowsPrepared<{ member_id: number | string; level_id: number | string | null; status: string; onboarded: boolean }>(tx, 'rewards_people_v2', sql`
+    select m.id as member_id, m.status,
+      (select ml.level_id from member_levels ml where ml.member_id = m.id) as level_id,
+      coalesce((select oa.state = 'active' from onboarding_applications oa where oa.member_id = m.id), false) as onboarded
+    from members m
+    where m.id = any(${`{${[...ids].join(',')}}`}::bigint[])`);
   const ladder = await readLadder(tx);
   const persons = new Map<number, Person>();
-  const ancestorsOf = new Map<number, number[]>();
   for (const r of rows) {
     const id = Number(r.member_id);
-    if (persons.has(id)) continue;
     const level = levelOf(ladder, r.level_id === null ? null : Number(r.level_id));
     persons.set(id, {
       memberId: id,
@@ -66,7 +66,6 @@ export async function loadBatchFacts(tx: Db, set: RuleSet, events: RewardEvent[]
       active: r.status === 'active' && r.onboarded,
       performance: zeroPerformance,
     });
-    if (r.up3) ancestorsOf.set(id, r.up3.map(Number).reverse());
   }
   return { persons, ancestorsOf };
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, date, index, integer, jsonb, pgTable, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, check, date, index, integer, json, jsonb, pgTable, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
  * Rule sets, one row per version. Edits happen in the one draft; publishing
@@ -44,7 +44,8 @@ export const rewardEvents = pgTable(
     baseFen: bigint('base_fen', { mode: 'bigint' }).notNull(),
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
     version: integer('version').notNull(),
-    inputs: jsonb('inputs').notNull(),
+    /** json, not jsonb: written once per event and read rarely, so storing the text as sent is cheaper. */
+    inputs: json('inputs').notNull(),
     totalFen: bigint('total_fen', { mode: 'bigint' }).notNull(),
     entryId: bigint('entry_id', { mode: 'number' }),
     processedAt: timestamp('processed_at', { withTimezone: true }).notNull().defaultNow(),

@@ -123,9 +123,14 @@ async function payRun(tx: Db, set: RuleSet, sources: AnyRewardEvent[], timeZone:
 
 async function writeRun(tx: Db, set: RuleSet, computed: Computed[]): Promise<void> {
   const paying = computed.filter((c) => c.result.payouts.length > 0);
-  const entries: EntryInput[] = paying.map((c) => {
+  // One credit per member per event (a member paid twice by one event, e.g. a rule and profit share, gets one posting and one lot).
+  const perMemberOf = paying.map((c) => {
     const perMember = new Map<number, Fen>();
     for (const p of c.result.payouts) perMember.set(p.memberId, (perMember.get(p.memberId) ?? 0n) + p.amountFen);
+    return perMember;
+  });
+  const entries: EntryInput[] = paying.map((c, i) => {
+    const perMember = perMemberOf[i]!;
     return {
       idempotencyKey: `reward:${c.event.id}`,
       kind: 'reward',
@@ -137,7 +142,7 @@ async function writeRun(tx: Db, set: RuleSet, computed: Computed[]): Promise<voi
       ],
     };
   });
-  const posted = await postBatch(tx, entries);
+const posted = await postBatch(tx, entries);
   const entryOf = new Map<number, number>();
   const fresh = new Set<number>();
   paying.forEach((c, i) => {
@@ -170,15 +175,19 @@ async function writeRun(tx: Db, set: RuleSet, computed: Computed[]): Promise<voi
         ${`{${lines.map(({ p, c }) => c.input.ancestors.find((a) => a.memberId === p.memberId)!.rank).join(',')}}`}::int[])`);
     // Frozen lots, one per member and entry: what the release job frees and a clawback takes back.
     if (set.freezeDays > 0) {
+      const lots = paying.flatMap((c, i) =>
+        fresh.has(c.event.id) ? [...perMemberOf[i]!].map(([memberId, amount]) => ({ memberId, amount, entryId: entryOf.get(c.event.id)!, source: entries[i]! })) : [],
+      );
       await tx.execute(sql`
         insert into frozen_lots (member_id, entry_id, source_type, source_id, amount, remaining, release_at)
-        select p.member_id, p.entry_id, e.source_type, e.source_id, sum(p.amount_fen), sum(p.amount_fen), now() + make_interval(days => ${set.freezeDays})
-        from reward_payouts p join ledger_entries e on e.id = p.entry_id
-        where p.entry_id = any(${`{${[...new Set(lines.map(({ c }) => entryOf.get(c.event.id)))].join(',')}}`}::bigint[])
-        group by p.member_id, p.entry_id, e.source_type, e.source_id`);
+        select m, e, st, si, a, a, now() + make_interval(days => ${set.freezeDays}) from unnest(
+          ${`{${lots.map((l) => l.memberId).join(',')}}`}::bigint[],
+          ${`{${lots.map((l) => l.entryId).join(',')}}`}::bigint[],
+          ${sql.param(lots.map((l) => l.source.sourceType))}::text[],
+          ${sql.param(lots.map((l) => l.source.sourceId))}::text[],
+          ${`{${lots.map((l) => l.amount).join(',')}}`}::bigint[]) as t(m, e, st, si, a)`);
     }
   }
-
   const records = computed.filter((c) => !entryOf.has(c.event.id) || fresh.has(c.event.id));
   if (records.length === 0) return;
   await tx.execute(sql`
@@ -191,7 +200,7 @@ async function writeRun(tx: Db, set: RuleSet, computed: Computed[]): Promise<voi
       ${`{${records.map((c) => c.event.baseFen).join(',')}}`}::bigint[],
       ${sql.param(records.map((c) => c.event.occurredAt.toISOString()))}::timestamptz[],
       ${`{${records.map(() => set.version).join(',')}}`}::int[],
-      ${sql.param(records.map((c) => JSON.stringify(c.snapshot)))}::jsonb[],
+      ${sql.param(records.map((c) => JSON.stringify(c.snapshot)))}::json[],
       ${`{${records.map((c) => c.result.totalFen).join(',')}}`}::bigint[],
       ${sql.param(records.map((c) => (entryOf.has(c.event.id) ? String(entryOf.get(c.event.id)) : null)))}::bigint[])
     on conflict (event_id) do nothing`);
@@ -225,6 +234,6 @@ async function clawBackRefund(tx: Db, set: RuleSet, e: OutboxEvent<DomainEvents[
   await tx.execute(sql`
     insert into reward_events (event_id, kind, subject, member_id, base_fen, occurred_at, version, inputs, total_fen, entry_id)
     values (${e.id}, 'transaction_refunded', ${e.subject}, ${p.memberId}, ${p.amountFen}::bigint, ${event.occurredAt.toISOString()}::timestamptz, ${set.version},
-      ${JSON.stringify({ refundOf: sale ? `channel_transaction:${sale.id}` : null })}::jsonb, ${(-reversed).toString()}::bigint, ${entryId})
+      ${JSON.stringify({ refundOf: sale ? `channel_transaction:${sale.id}` : null })}::json, ${(-reversed).toString()}::bigint, ${entryId})
     on conflict (event_id) do nothing`);
 }
