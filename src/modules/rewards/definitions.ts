@@ -160,7 +160,7 @@ export interface RecipientDefinition<A> {
   firstOnly: boolean;
   /** An extra requirement on the person besides the rule's conditions, with its verdict. */
   requirement?(args: A, who: Person): ConditionVerdict;
-  describe(args: A, rankName: (rank: number) => string): string;
+  describe(args: A, rankName: (rank: number) => string, reach: number): string;
   /** Ancestors it may pay at most (the worst case of a rule set). */
   maxRecipients(args: A, reach: number): number;
 }
@@ -176,7 +176,7 @@ export const recipientDefinitions: readonly RecipientDefinition<unknown>[] = [
     generations: (a: { generation: number }, reach) => (a.generation <= reach ? [a.generation as Generation] : []),
     firstOnly: true,
     describe: (a: { generation: number }) => `您是其${positionNames[a.generation as Generation]}上级`,
-    maxRecipients: () => 1,
+    maxRecipients: (a: { generation: number }, reach) => (a.generation <= reach ? 1 : 0),
   }),
   defineRecipient({
     code: 'nearest_ancestor_with_level',
@@ -185,7 +185,7 @@ export const recipientDefinitions: readonly RecipientDefinition<unknown>[] = [
     generations: (_a, reach) => gens(reach),
     firstOnly: true,
     requirement: (a: { minRank: number }, who) => verdict('recipient_rank', who.rank >= a.minRank, `等级「${who.levelName}」(${who.rank}) ≥ ${a.minRank}`),
-    describe: (a: { minRank: number }, rankName) => `您是其3代以内最近的「${rankName(a.minRank)}」及以上等级上级`,
+    describe: (a: { minRank: number }, rankName, reach) => `您是其${reach}代以内最近的「${rankName(a.minRank)}」及以上等级上级`,
     maxRecipients: () => 1,
   }),
   defineRecipient({
@@ -194,7 +194,7 @@ export const recipientDefinitions: readonly RecipientDefinition<unknown>[] = [
     args: z.object({}).strict(),
     generations: (_a, reach) => gens(reach),
     firstOnly: false,
-    describe: () => '您是其3代以内的上级',
+    describe: (_a, _rankName, reach) => `您是其${reach}代以内的上级`,
     maxRecipients: (_a, reach) => reach,
   }),
 ];

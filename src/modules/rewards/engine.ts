@@ -66,7 +66,7 @@ export interface Decision {
   memberId: number | null;
   generation: Generation | null;
   paid: boolean;
-  reason: 'paid' | 'not_in_effect' | 'beyond_reach' | 'no_ancestor' | 'conditions' | 'ineligible' | 'no_differential' | 'peer_taken' | 'cut_to_zero';
+  reason: 'paid' | 'not_in_effect' | 'beyond_reach' | 'no_ancestor' | 'conditions' | 'ineligible' | 'no_differential' | 'peer_taken' | 'cut_to_zero' | 'below_one_fen';
   text: string;
   conditions: ConditionVerdict[];
   amountFen: Fen;
@@ -154,7 +154,9 @@ export function runEngine(input: EngineInput): EngineResult {
     const cutText = cuts.map((c) => `；${cutNames[c.kind]}扣减 ${yuan(c.fen)}`).join('');
     const text = `${what} · ${sourceName(source, set.version)} · ${positionNames[generation]} · ${rateText} = ${yuan(grossFen)}${cutText}${cuts.length ? ` · 实得 ${yuan(amount)}` : ''}`;
     if (amount === 0n) {
-      decide({ source, memberId: who.memberId, generation, paid: false, reason: 'cut_to_zero', text: `${text}（已达上限，本次未发放）`, conditions });
+      // Either a limit took it all, or the amount floors to nothing (e.g. 0.1% of 9.99 yuan).
+      if (cuts.length > 0) decide({ source, memberId: who.memberId, generation, paid: false, reason: 'cut_to_zero', text: `${text}（已达上限，本次未发放）`, conditions });
+      else decide({ source, memberId: who.memberId, generation, paid: false, reason: 'below_one_fen', text: `${text}（不足 1 分，未发放）`, conditions });
       return;
     }
     for (const l of limits) added.set(l.key, (added.get(l.key) ?? 0n) + amount);
@@ -222,6 +224,7 @@ export function runEngine(input: EngineInput): EngineResult {
         paidPpm = who.ratePpm;
         topLevelId = who.levelId;
       } else if (!(peer && peer.who === who)) {
+        // The peer's verdict is its peer bonus; a no-differential line beside it would only repeat that its rate adds nothing.
         decide({ source: { kind: 'profit_share' }, memberId: who.memberId, generation: g, paid: false, reason: 'no_differential', text: `级差分润 · ${positionNames[g]}：「${who.levelName}」费率 ${formatPpm(who.ratePpm)} 不高于已分配的 ${formatPpm(paidPpm)}，无级差`, conditions: verdicts });
       }
     }

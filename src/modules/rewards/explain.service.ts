@@ -175,7 +175,7 @@ export async function rulesInWords(db: Db, set: RuleSet, now: Date) {
     rules: rulesFor(set, trigger)
       .filter((r) => !r.effectiveUntil || new Date(r.effectiveUntil) > now)
       .map((r) => {
-        const who = recipientByCode.get(r.recipient.code)!.describe(r.recipient.args, rankName);
+        const who = recipientByCode.get(r.recipient.code)!.describe(r.recipient.args, rankName, set.reach);
         const amount = [r.amount.fixedFen > 0n ? yuan(r.amount.fixedFen) : null, r.amount.ppm > 0 ? `金额的 ${formatPpm(r.amount.ppm)}` : null].filter(Boolean).join(' 加 ');
         const conditions = r.conditions.map((c) => conditionByCode.get(c.code)!.describe(c.args, rankName));
         const caps = [r.caps.dailyFen !== null ? `每日最多 ${yuan(r.caps.dailyFen)}` : null, r.caps.monthlyFen !== null ? `每月最多 ${yuan(r.caps.monthlyFen)}` : null].filter(Boolean);
