@@ -50,11 +50,10 @@ CREATE TABLE "reward_rule_sets" (
 	CONSTRAINT "reward_rule_sets_state_check" CHECK ("reward_rule_sets"."state" in ('draft', 'published', 'retired'))
 );
 --> statement-breakpoint
-CREATE INDEX "reward_events_occurred_idx" ON "reward_events" USING btree ("occurred_at");--> statement-breakpoint
+CREATE INDEX "reward_events_occurred_brin" ON "reward_events" USING brin ("occurred_at");--> statement-breakpoint
 CREATE INDEX "reward_events_subject_idx" ON "reward_events" USING btree ("subject");--> statement-breakpoint
 CREATE INDEX "reward_payouts_member_month_idx" ON "reward_payouts" USING btree ("member_id","month");--> statement-breakpoint
 CREATE INDEX "reward_payouts_entry_idx" ON "reward_payouts" USING btree ("entry_id");--> statement-breakpoint
-CREATE INDEX "reward_payouts_event_idx" ON "reward_payouts" USING btree ("event_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "reward_rule_sets_one_draft" ON "reward_rule_sets" USING btree ("state") WHERE "reward_rule_sets"."state" = 'draft';--> statement-breakpoint
 CREATE UNIQUE INDEX "reward_rule_sets_one_published" ON "reward_rule_sets" USING btree ("state") WHERE "reward_rule_sets"."state" = 'published';--> statement-breakpoint
 -- The default rule set (editable in the console): onboarding rewards to the first two generations, a level-purchase reward to the inviter, profit share with a 0.5% peer bonus from 金牌 (rank 3) up.

@@ -3,7 +3,8 @@ import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Db, queryRows, queryRowsPrepared } from '../../db/client.js';
 import { parseFen } from '../../lib/money.js';
-import { emitEvents, type NewOutboxEvent } from '../outbox/outbox.service.js';
+import type { TransactionEventPayload } from '../outbox/events.js';
+import { emitEvents, type NewOutboxEvent, type OutboxEvent } from '../outbox/outbox.service.js';
 
 /**
  * Transaction push (三方数据推送): records of merchants' own sales and refunds,
@@ -25,6 +26,24 @@ export const pushRecordSchema = z
   })
   .strict();
 export type PushRecord = z.infer<typeof pushRecordSchema>;
+
+/**
+ * What runs inside a push's transaction for the sales it stored (the rewards
+ * module pays them there, so a batch push commits its payouts with its
+ * records, in parallel with other pushes). Events it handles are still in
+ * the outbox for the other consumers. One slot: the app sets it at start-up.
+ */
+export type SalesStoredHandler = (tx: Db, events: OutboxEvent<TransactionEventPayload>[]) => Promise<void>;
+let salesStoredHandler: SalesStoredHandler | null = null;
+export function setSalesStoredHandler(handler: SalesStoredHandler | null) {
+  salesStoredHandler = handler;
+}
+/**
+ * Batches at least this large are handled in the push's transaction. Single
+ * records are left to the outbox consumer, which gathers them into batches:
+ * a dozen statements per one-record push would cost more than they save.
+ */
+export const INLINE_MIN_RECORDS = 20;
 
 export type RecordOutcome = 'accepted' | 'held' | 'duplicate' | 'conflict' | 'rejected';
 
@@ -125,7 +144,15 @@ export async function ingestRecords(db: Db, channelId: string, raw: unknown[]): 
   // Sales only (the usual case): one autocommitted statement does it all.
   // Refunds need their sales locked first, so they take a transaction.
   const hasRefunds = unique.some((u) => u.rec.status === 'refunded');
-  const outcome = hasRefunds ? await db.transaction((tx) => store(tx, channelId, unique, results, true)) : await store(db, channelId, unique, results, false);
+  const inline = salesStoredHandler !== null && unique.length >= INLINE_MIN_RECORDS;
+  const outcome =
+    hasRefunds || inline
+      ? await db.transaction(async (tx) => {
+          const stored = await store(tx, channelId, unique, results, hasRefunds);
+          if (inline && stored.sales.length > 0) await salesStoredHandler!(tx, stored.sales);
+          return stored;
+        })
+      : await store(db, channelId, unique, results, false);
   if (outcome.heldSales.length > 0) {
     // Refunds that were waiting for a sale that has just arrived.
     await db.transaction(async (tx) => emitEvents(tx, await releaseHeldRefunds(tx, channelId, outcome.heldSales)));
@@ -195,14 +222,15 @@ async function store(db: Db, channelId: string, unique: Valid[], results: (Recor
       state,
     });
   }
-  if (candidates.length === 0) return { heldSales: [] as string[] };
+  if (candidates.length === 0) return { heldSales: [] as string[], sales: [] as OutboxEvent<TransactionEventPayload>[] };
 
   // One statement: resolve merchants, store, and write the outbox events of
   // what was stored. Records of unknown merchants and replays insert nothing.
-  const [row] = await (withRefunds ? queryRows : <T>(d: Db, q: SQL) => queryRowsPrepared<T>(d, 'ingest_store_v1', q))<{
+  const [row] = await (withRefunds ? queryRows : <T>(d: Db, q: SQL) => queryRowsPrepared<T>(d, 'ingest_store_v2', q))<{
     inserted: [string, number | string, string][] | null;
     unknown: string[] | null;
     held_sales: string[] | null;
+    sales: [number | string, string, TransactionEventPayload, string][] | null;
   }>(db, sql`
     with u as (
       select * from unnest(
@@ -229,14 +257,14 @@ async function store(db: Db, channelId: string, unique: Valid[], results: (Recor
           'amountFen', amount::text, 'occurredAt', to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
           'originalTxnId', original_txn_id)
       from ins where state = 'applied' order by id
-      returning 1),
+      returning id, type, subject, payload, created_at),
     held as (
       select distinct r.original_txn_id from channel_transactions r
       where r.channel_id = ${channelId} and r.state = 'held'
         and r.original_txn_id in (select channel_txn_id from ins where status = 'settled'))
     select (select json_agg(json_build_array(channel_txn_id, id, state)) from ins) as inserted,
       (select json_agg(distinct m) from u where not exists (select 1 from mm where mm.t = u.t)) as unknown,
-      (select count(*) from ev) as events,
+      (select json_agg(json_build_array(id, subject, payload, created_at) order by id) from ev where type = 'transaction_settled') as sales,
       (select json_agg(original_txn_id) from held) as held_sales`);
 
   const unknown = new Set(row!.unknown ?? []);
@@ -262,7 +290,8 @@ async function store(db: Db, channelId: string, unique: Valid[], results: (Recor
           : { index: r.index, channel_txn_id: r.txnId, result: 'conflict', code: 'CONFLICT', message: 'this channel_txn_id was received before with different content' };
     }
   }
-  return { heldSales: row!.held_sales ?? [] };
+  const sales = (row!.sales ?? []).map(([id, subject, payload, createdAt]) => ({ id: Number(id), type: 'transaction_settled', subject, payload, createdAt: new Date(createdAt) }));
+  return { heldSales: row!.held_sales ?? [], sales };
 }
 
 function finish(results: (RecordResult | undefined)[]): RecordResult[] {

@@ -135,7 +135,7 @@ export function deltasOf(events: OutboxEvent<TransactionEventPayload>[], closed:
  * moves in the same transaction). The shared tree lock keeps every path
  * still while the batch adds along them; a move waits for the batch.
  */
-export async function consumePerformance(db: Db, timeZone: string, limit = 2000): Promise<number> {
+export async function consumePerformance(db: Db, timeZone: string, limit = 5000): Promise<number> {
   return consumeEvents(db, PERFORMANCE_CONSUMER, ['transaction_settled', 'transaction_refunded'], async (tx, events) => {
     await tx.execute(sql`select pg_advisory_xact_lock_shared(${TREE_LOCK})`);
     const { deltas, moved } = deltasOf(events, await closedMonths(tx), timeZone);

@@ -74,7 +74,7 @@ export async function replayEvent(db: Db, eventId: number, timeZone: string): Pr
   const set = await ruleSetAt(db, row.version);
   const result = runEngine(inputFromSnapshot(snapshot, eventOfRow(row, timeZone), set));
   const paid = await queryRows<{ member_id: number | string; amount: string }>(db, sql`
-    select member_id, sum(amount_fen)::text as amount from reward_payouts where event_id = ${eventId} group by member_id`);
+    select member_id, sum(amount_fen)::text as amount from reward_payouts where entry_id = ${row.entry_id ?? -1} and event_id = ${eventId} group by member_id`);
   const replayed = new Map<number, Fen>();
   for (const p of result.payouts) replayed.set(p.memberId, (replayed.get(p.memberId) ?? 0n) + p.amountFen);
   const consistent = result.totalFen === base.totalFen && paid.length === replayed.size && paid.every((p) => replayed.get(Number(p.member_id)) === BigInt(p.amount));

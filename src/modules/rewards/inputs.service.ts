@@ -4,7 +4,7 @@ import type { Fen } from '../../lib/money.js';
 import { readLadder } from '../levels/ladder.service.js';
 import { levelOf } from '../levels/ladder.js';
 import { performanceFacts } from '../performance/performance.service.js';
-import type { PerformanceSnapshot, Person, RewardEvent } from './definitions.js';
+import { conditionByCode, type PerformanceSnapshot, type Person, type RewardEvent } from './definitions.js';
 import type { EngineInput } from './engine.js';
 import type { RuleSet } from './rule-set.js';
 
@@ -23,6 +23,12 @@ const zeroPerformance: PerformanceSnapshot = {
   teamLastMonth: 0n,
   teamLifetime: 0n,
 };
+
+/** Whether any enabled condition reads performance figures: only then does a batch load them. */
+export const readsPerformance = (set: RuleSet) =>
+  [...set.rules.filter((r) => r.enabled).flatMap((r) => r.conditions), ...(set.profitShare.enabled ? set.profitShare.conditions : [])].some(
+    (c) => conditionByCode.get(c.code)!.readsPerformance,
+  );
 
 export const hasCaps = (set: RuleSet) =>
   set.memberCaps.dailyFen !== null || set.memberCaps.monthlyFen !== null || set.rules.some((r) => r.enabled && (r.caps.dailyFen !== null || r.caps.monthlyFen !== null));
@@ -124,7 +130,7 @@ export async function loadUsage(tx: Db, facts: BatchFacts, events: RewardEvent[]
 
 // ---------------------------------------------------------------- snapshots
 
-type PersonJson = [id: number, levelId: number, levelName: string, rank: number, ratePpm: number, active: 0 | 1, perf?: string[]];
+export type PersonJson = [id: number, levelId: number, levelName: string, rank: number, ratePpm: number, active: 0 | 1, perf?: string[]];
 export interface InputSnapshot {
   member: PersonJson;
   ancestors: PersonJson[];
@@ -150,6 +156,19 @@ function personOf(j: PersonJson): Person {
     active: j[5] === 1,
     performance: perf ? (Object.fromEntries(perfKeys.map((k, i) => [k, BigInt(perf[i]!)])) as unknown as PerformanceSnapshot) : zeroPerformance,
   };
+}
+
+/** Adds performance figures to snapshot persons stored without them (the rules then read none), for a draft that reads them. */
+export async function withPerformance(db: Db, items: { snapshot: InputSnapshot; month: string }[]): Promise<void> {
+  const byMonth = new Map<string, PersonJson[]>();
+  for (const { snapshot, month } of items) for (const a of snapshot.ancestors) if (!a[6]) byMonth.set(month, [...(byMonth.get(month) ?? []), a]);
+  for (const [month, persons] of byMonth) {
+    const figures = await performanceFacts(db, [...new Set(persons.map((p) => p[0]))], month);
+    for (const p of persons) {
+      const f = figures.get(p[0])!;
+      p[6] = [f.thisMonth.personalNet, f.lastMonth.personalNet, f.lifetime.personalNet, f.thisMonth.teamNet, f.lastMonth.teamNet, f.lifetime.teamNet].map(String);
+    }
+  }
 }
 
 /** The usage values this event could read: its ancestors' totals and the caps of its trigger's rules. */

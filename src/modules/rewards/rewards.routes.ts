@@ -11,6 +11,8 @@ import { payoutLines, type PayoutLine, replayEvent, rulesInWords, whyMember } fr
 import { encodeRuleSet, ruleSetInput, validateRuleSet } from './rule-set.js';
 import { activeRuleSet, discardDraft, listVersions, publishDraft, readDraft, ruleSetAt, saveDraft, type StoredRuleSet, validationContext } from './rule-sets.service.js';
 import { simulate } from './simulation.service.js';
+import { applyRewardEvents } from './rewards.service.js';
+import { setSalesStoredHandler } from '../channels/ingest.service.js';
 
 /** Bigints (fen) become digit strings, dates ISO strings: what every response here carries. */
 function jsonSafe(value: unknown): unknown {
@@ -42,6 +44,8 @@ export function rewardRoutes(appBase: FastifyInstance, ctx: AppContext) {
   const app = appBase.withTypeProvider<ZodTypeProvider>();
   const tz = ctx.config.PLATFORM_TIMEZONE;
   const tags = ['admin: rewards'];
+  // Batch pushes pay their sales in their own transaction; the outbox consumer pays the rest.
+  setSalesStoredHandler((tx, events) => applyRewardEvents(tx, events, tz));
   const editors = access.staff('owner', 'ops');
 
   const withWorst = async (s: StoredRuleSet) => ({

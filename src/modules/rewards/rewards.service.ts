@@ -9,7 +9,7 @@ import { monthOf } from '../performance/performance.service.js';
 import { clawback } from '../wallets/wallets.service.js';
 import type { PerformanceSnapshot, RewardEvent, Trigger } from './definitions.js';
 import { type EngineInput, type EngineResult, runEngine } from './engine.js';
-import { type BatchFacts, hasCaps, type InputSnapshot, loadBatchFacts, loadPerformance, loadUsage, snapshotOf } from './inputs.service.js';
+import { type BatchFacts, hasCaps, type InputSnapshot, loadBatchFacts, loadPerformance, loadUsage, readsPerformance, snapshotOf } from './inputs.service.js';
 import type { RuleSet } from './rule-set.js';
 import { activeRuleSet } from './rule-sets.service.js';
 
@@ -40,7 +40,20 @@ export function rewardEventOf(e: AnyRewardEvent, timeZone: string): RewardEvent 
 }
 
 export async function consumeRewards(db: Db, timeZone: string, limit = 1000): Promise<number> {
-  return consumeEvents(db, REWARDS_CONSUMER, [...rewardEventTypes], (tx, events) => applyRewardEvents(tx, events as AnyRewardEvent[], timeZone), limit);
+  return consumeEvents(
+    db,
+    REWARDS_CONSUMER,
+    [...rewardEventTypes],
+    async (tx, events) => {
+      // Sales of batch pushes were paid in their push's transaction (see setSalesStoredHandler): skip those.
+      const sales = events.filter((e) => e.type === 'transaction_settled').map((e) => e.id);
+      const done = sales.length
+        ? new Set((await queryRows<{ event_id: string }>(tx, sql`select event_id::text from reward_events where event_id = any(${`{${sales.join(',')}}`}::bigint[])`)).map((r) => Number(r.event_id)))
+        : new Set<number>();
+      await applyRewardEvents(tx, (events as AnyRewardEvent[]).filter((e) => !done.has(e.id)), timeZone);
+    },
+    limit,
+  );
 }
 
 /** Processes everything committed so far (waiting up to maxWaitMs for transactions still running). */
@@ -114,9 +127,16 @@ async function payRun(tx: Db, set: RuleSet, sources: AnyRewardEvent[], timeZone:
   if (sources.length === 0) return;
   const events = sources.map((source) => ({ source, event: rewardEventOf(source, timeZone) }));
   const facts = await loadBatchFacts(tx, set, events.map((e) => e.event));
-  // Always read (two indexed reads per batch): the stored snapshot then lets any draft be simulated on it, whatever its conditions read.
-  const performance = await loadPerformance(tx, facts, events.map((e) => e.event));
-  const usage = hasCaps(set) ? await loadUsage(tx, facts, events.map((e) => e.event)) : null;
+  // Only when a condition reads them; a simulation of a draft that does fills them in from the month's figures.
+  const performance = readsPerformance(set) ? await loadPerformance(tx, facts, events.map((e) => e.event)) : null;
+  let usage: Map<string, Fen> | null = null;
+  if (hasCaps(set)) {
+    // Caps read what was paid so far: lock the recipients' wallets first (ascending, as every poster does), so a
+    // concurrent push paying the same member waits and then reads our payouts instead of the same old total.
+    const recipients = [...new Set(events.flatMap((e) => facts.ancestorsOf.get(e.event.memberId) ?? []))].sort((a, b) => a - b);
+    if (recipients.length) await tx.execute(sql`select 1 from wallets where member_id = any(${`{${recipients.join(',')}}`}::bigint[]) order by member_id for update`);
+    usage = await loadUsage(tx, facts, events.map((e) => e.event));
+  }
   const computed = computeRun(set, events, facts, performance, usage);
   await writeRun(tx, set, computed);
 }
@@ -226,8 +246,8 @@ async function clawBackRefund(tx: Db, set: RuleSet, e: OutboxEvent<DomainEvents[
       await tx.execute(sql`
         with ev as (
           update reward_events set clawed_back_at = now(), clawback_entry_id = ${result.entryId}
-          where subject = ${`channel_transaction:${sale.id}`} and kind = 'transaction_settled' returning event_id)
-        update reward_payouts set clawed_back_at = now() where event_id in (select event_id from ev)`);
+          where subject = ${`channel_transaction:${sale.id}`} and kind = 'transaction_settled' returning entry_id)
+        update reward_payouts set clawed_back_at = now() where entry_id in (select entry_id from ev)`);
     }
   }
   const event = rewardEventOf(e as AnyRewardEvent, timeZone);

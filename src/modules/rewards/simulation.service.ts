@@ -6,13 +6,14 @@ import { PPM } from '../../lib/money.js';
 import { type Trigger, triggers } from './definitions.js';
 import { runEngine } from './engine.js';
 import { eventOfRow } from './explain.service.js';
-import { inputFromSnapshot, type InputSnapshot } from './inputs.service.js';
+import { inputFromSnapshot, type InputSnapshot, readsPerformance, withPerformance } from './inputs.service.js';
 import type { RuleSet } from './rule-set.js';
 
 /**
  * Runs a draft and the published set side by side over a past period's
  * processed events, on the inputs stored with each event (levels, status,
- * performance as they were), without writing anything. Caps count from
+ * and performance as they were when the active rules read it; otherwise the
+ * event month's figures as they stand now), without writing anything. Caps count from
  * zero at the start of the period. Sales refunded since are left out: their
  * payouts were taken back.
  */
@@ -74,6 +75,9 @@ export async function simulate(db: Db, timeZone: string, input: { draft: RuleSet
       where occurred_at >= ${input.from.toISOString()}::timestamptz and occurred_at < ${input.to.toISOString()}::timestamptz
         and kind <> 'transaction_refunded' and clawed_back_at is null and event_id > ${after}
       order by event_id limit ${PAGE}`);
+    if (readsPerformance(input.draft) || readsPerformance(input.published)) {
+      await withPerformance(db, rows.map((r) => ({ snapshot: r.inputs, month: eventOfRow(r, timeZone).month })));
+    }
     for (const r of rows) {
       const event = eventOfRow(r, timeZone);
       const v = volume.get(event.kind)!;
