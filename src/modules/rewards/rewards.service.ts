@@ -32,11 +32,24 @@ export const ledgerSourceOf = (kind: Trigger, e: AnyRewardEvent): { sourceType: 
   return { sourceType: kind === 'onboarding_fee_paid' ? 'onboarding_fee' : 'level_purchase', sourceId: String((e.payload as DomainEvents['level_purchased']).orderId) };
 };
 
+/** Day and month of a time in the platform zone, memoised per minute (zone offsets are whole minutes; Intl is slow per call). */
+const periodCache = new Map<string, { day: string; month: string }>();
+export function periodsOf(at: Date, timeZone: string): { day: string; month: string } {
+  const key = `${timeZone}|${Math.floor(at.getTime() / 60_000)}`;
+  let hit = periodCache.get(key);
+  if (!hit) {
+    if (periodCache.size > 10_000) periodCache.clear();
+    hit = { day: dayOf(at, timeZone), month: monthOf(at, timeZone) };
+    periodCache.set(key, hit);
+  }
+  return hit;
+}
+
 export function rewardEventOf(e: AnyRewardEvent, timeZone: string): RewardEvent {
   const kind = e.type as Trigger;
   const p = e.payload as { memberId: number; amountFen: string; occurredAt?: string; paidAt?: string };
   const occurredAt = new Date(p.occurredAt ?? p.paidAt ?? e.createdAt);
-  return { id: e.id, kind, baseFen: BigInt(p.amountFen), memberId: p.memberId, occurredAt, day: dayOf(occurredAt, timeZone), month: monthOf(occurredAt, timeZone) };
+  return { id: e.id, kind, baseFen: BigInt(p.amountFen), memberId: p.memberId, occurredAt, ...periodsOf(occurredAt, timeZone) };
 }
 
 export async function consumeRewards(db: Db, timeZone: string, limit = 1000): Promise<number> {
@@ -162,7 +175,7 @@ async function writeRun(tx: Db, set: RuleSet, computed: Computed[]): Promise<voi
       ],
     };
   });
-const posted = await postBatch(tx, entries);
+  const posted = await postBatch(tx, entries);
   const entryOf = new Map<number, number>();
   const fresh = new Set<number>();
   paying.forEach((c, i) => {
@@ -170,59 +183,69 @@ const posted = await postBatch(tx, entries);
     if (posted[i]!.created) fresh.add(c.event.id);
   });
 
-  const lines = paying.filter((c) => fresh.has(c.event.id)).flatMap((c) => c.result.payouts.map((p) => ({ c, p })));
-  if (lines.length > 0) {
+  // Rows travel as one JSON document per table (bigints as strings): PostgreSQL parses it natively, where
+  // a dozen array parameters would each be quoted element by element by the driver.
+  const payoutRows = paying.flatMap((c) =>
+    fresh.has(c.event.id)
+      ? c.result.payouts.map((p) => ({
+          event_id: c.event.id,
+          member_id: p.memberId,
+          generation: p.generation,
+          kind: p.source.kind,
+          rule_id: p.source.kind === 'rule' ? p.source.ruleId : null,
+          version: set.version,
+          trigger: c.event.kind,
+          base_fen: p.baseFen.toString(),
+          rate_ppm: p.ratePpm,
+          fixed_fen: p.fixedFen.toString(),
+          gross_fen: p.grossFen.toString(),
+          amount_fen: p.amountFen.toString(),
+          cuts: p.cuts.length ? p.cuts.map((x) => ({ kind: x.kind, fen: x.fen.toString(), roomFen: x.roomFen.toString() })) : null,
+          text: p.text,
+          entry_id: entryOf.get(c.event.id),
+          day: c.event.day,
+          month: c.event.month,
+          level_rank: c.input.ancestors.find((a) => a.memberId === p.memberId)!.rank,
+        }))
+      : [],
+  );
+  if (payoutRows.length > 0) {
     await tx.execute(sql`
       insert into reward_payouts (event_id, member_id, generation, kind, rule_id, version, trigger, base_fen, rate_ppm, fixed_fen, gross_fen, amount_fen, cuts, text, entry_id, day, month, level_rank)
-      select * from unnest(
-        ${`{${lines.map(({ c }) => c.event.id).join(',')}}`}::bigint[],
-        ${`{${lines.map(({ p }) => p.memberId).join(',')}}`}::bigint[],
-        ${`{${lines.map(({ p }) => p.generation).join(',')}}`}::smallint[],
-        ${sql.param(lines.map(({ p }) => p.source.kind))}::text[],
-        ${sql.param(lines.map(({ p }) => (p.source.kind === 'rule' ? p.source.ruleId : null)))}::text[],
-        ${`{${lines.map(() => set.version).join(',')}}`}::int[],
-        ${sql.param(lines.map(({ c }) => c.event.kind))}::text[],
-        ${`{${lines.map(({ p }) => p.baseFen).join(',')}}`}::bigint[],
-        ${`{${lines.map(({ p }) => p.ratePpm).join(',')}}`}::int[],
-        ${`{${lines.map(({ p }) => p.fixedFen).join(',')}}`}::bigint[],
-        ${`{${lines.map(({ p }) => p.grossFen).join(',')}}`}::bigint[],
-        ${`{${lines.map(({ p }) => p.amountFen).join(',')}}`}::bigint[],
-        ${sql.param(lines.map(({ p }) => (p.cuts.length ? JSON.stringify(p.cuts.map((x) => ({ kind: x.kind, fen: x.fen.toString(), roomFen: x.roomFen.toString() }))) : null)))}::jsonb[],
-        ${sql.param(lines.map(({ p }) => p.text))}::text[],
-        ${`{${lines.map(({ c }) => entryOf.get(c.event.id)).join(',')}}`}::bigint[],
-        ${sql.param(lines.map(({ c }) => c.event.day))}::date[],
-        ${sql.param(lines.map(({ c }) => c.event.month))}::date[],
-        ${`{${lines.map(({ p, c }) => c.input.ancestors.find((a) => a.memberId === p.memberId)!.rank).join(',')}}`}::int[])`);
+      select * from json_to_recordset(${JSON.stringify(payoutRows)}::json) as t(
+        event_id bigint, member_id bigint, generation smallint, kind text, rule_id text, version int, trigger text, base_fen bigint, rate_ppm int,
+        fixed_fen bigint, gross_fen bigint, amount_fen bigint, cuts jsonb, text text, entry_id bigint, day date, month date, level_rank int)`);
     // Frozen lots, one per member and entry: what the release job frees and a clawback takes back.
     if (set.freezeDays > 0) {
       const lots = paying.flatMap((c, i) =>
-        fresh.has(c.event.id) ? [...perMemberOf[i]!].map(([memberId, amount]) => ({ memberId, amount, entryId: entryOf.get(c.event.id)!, source: entries[i]! })) : [],
+        fresh.has(c.event.id)
+          ? [...perMemberOf[i]!].map(([memberId, amount]) => ({ m: memberId, e: entryOf.get(c.event.id)!, st: entries[i]!.sourceType, si: entries[i]!.sourceId, a: amount.toString() }))
+          : [],
       );
       await tx.execute(sql`
         insert into frozen_lots (member_id, entry_id, source_type, source_id, amount, remaining, release_at)
-        select m, e, st, si, a, a, now() + make_interval(days => ${set.freezeDays}) from unnest(
-          ${`{${lots.map((l) => l.memberId).join(',')}}`}::bigint[],
-          ${`{${lots.map((l) => l.entryId).join(',')}}`}::bigint[],
-          ${sql.param(lots.map((l) => l.source.sourceType))}::text[],
-          ${sql.param(lots.map((l) => l.source.sourceId))}::text[],
-          ${`{${lots.map((l) => l.amount).join(',')}}`}::bigint[]) as t(m, e, st, si, a)`);
+        select m, e, st, si, a, a, now() + make_interval(days => ${set.freezeDays})
+        from json_to_recordset(${JSON.stringify(lots)}::json) as t(m bigint, e bigint, st text, si text, a bigint)`);
     }
   }
   const records = computed.filter((c) => !entryOf.has(c.event.id) || fresh.has(c.event.id));
   if (records.length === 0) return;
+  const eventRows = records.map((c) => ({
+    event_id: c.event.id,
+    kind: c.event.kind,
+    subject: c.source.subject,
+    member_id: c.event.memberId,
+    base_fen: c.event.baseFen.toString(),
+    occurred_at: c.event.occurredAt.toISOString(),
+    version: set.version,
+    inputs: c.snapshot,
+    total_fen: c.result.totalFen.toString(),
+    entry_id: entryOf.get(c.event.id) ?? null,
+  }));
   await tx.execute(sql`
     insert into reward_events (event_id, kind, subject, member_id, base_fen, occurred_at, version, inputs, total_fen, entry_id)
-    select * from unnest(
-      ${`{${records.map((c) => c.event.id).join(',')}}`}::bigint[],
-      ${sql.param(records.map((c) => c.event.kind))}::text[],
-      ${sql.param(records.map((c) => c.source.subject))}::text[],
-      ${`{${records.map((c) => c.event.memberId).join(',')}}`}::bigint[],
-      ${`{${records.map((c) => c.event.baseFen).join(',')}}`}::bigint[],
-      ${sql.param(records.map((c) => c.event.occurredAt.toISOString()))}::timestamptz[],
-      ${`{${records.map(() => set.version).join(',')}}`}::int[],
-      ${sql.param(records.map((c) => JSON.stringify(c.snapshot)))}::json[],
-      ${`{${records.map((c) => c.result.totalFen).join(',')}}`}::bigint[],
-      ${sql.param(records.map((c) => (entryOf.has(c.event.id) ? String(entryOf.get(c.event.id)) : null)))}::bigint[])
+    select * from json_to_recordset(${JSON.stringify(eventRows)}::json) as t(
+      event_id bigint, kind text, subject text, member_id bigint, base_fen bigint, occurred_at timestamptz, version int, inputs json, total_fen bigint, entry_id bigint)
     on conflict (event_id) do nothing`);
 }
 
