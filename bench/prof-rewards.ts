@@ -18,10 +18,10 @@ try {
   await db.execute(sql`insert into channel_merchants (channel_id, merchant_ref, member_id) select 'bench', 'M' || id, id from members`);
   await db.execute(sql`vacuum analyze`);
   let seq = 0;
-  for (let b = 0; b < 20; b++) {
+  for (let b = 0; b < 30; b++) {
     await ingestRecords(db, 'bench', Array.from({ length: 1000 }, () => ({ channel_txn_id: `T${++seq}`, merchant_ref: `M${1 + Math.floor(Math.random() * 100000)}`, amount_fen: 1000 + Math.floor(Math.random() * 499000), status: 'settled', occurred_at: new Date().toISOString() })));
   }
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; i < 3; i++) {
     const t = performance.now();
     const n = await consumeRewards(db, 'Asia/Shanghai', 1000);
     console.log('batch', n, (performance.now() - t).toFixed(1), 'ms');
@@ -29,8 +29,10 @@ try {
   }
   for (let i = 0; i < 10; i++) {
     const t = performance.now();
-    const n = await consumePerformance(db, 'Asia/Shanghai', 1000);
-    console.log('perf batch', n, (performance.now() - t).toFixed(1), 'ms');
+    const c = process.cpuUsage();
+    const n = await consumePerformance(db, 'Asia/Shanghai', 5000);
+    const u = process.cpuUsage(c);
+    console.log('perf batch', n, (performance.now() - t).toFixed(1), 'ms', 'node cpu', ((u.user + u.system) / 1000).toFixed(1));
     if (n === 0) break;
   }
   await database.close();
