@@ -27,6 +27,8 @@ export async function scratchDatabase(adminUrl: string, label: string): Promise<
   const { default: pg } = await import('pg');
   const name = `sl_bench_${label}_${process.pid}`;
   const admin = new pg.Client({ connectionString: adminUrl });
+  // A connection the server drops while the benchmark winds down must not crash the process after its figures are printed.
+  admin.on('error', (err) => console.error('scratch admin connection:', err.message));
   await admin.connect();
   await admin.query(`create database ${name}`);
   const url = new URL(adminUrl);
