@@ -84,8 +84,8 @@ describe.runIf(onPostgres)('caps under concurrent batch pushes (PostgreSQL)', ()
     expect(published.statusCode, published.body).toBe(200);
 
     // Already paid today: 5,000 (the first test). Room left: 10,000 = 50 sales' worth; 200 sales arrive at once.
-    const results = await Promise.all(merchants.map((m) => push(batch(m, 1000))));
-    for (const r of results) expect(r.statusCode, r.body).toBe(200);
+    const results = await Promise.all(merchants.map((_m, i) => push(batch(i + 1, 1000))));
+    for (const r of results) expect(r.json().summary.accepted, r.body).toBe(25);
     await drainRewards(db(), TZ);
     expect(await frozen()).toBe('15000');
     const [cut] = await queryRows<{ n: number }>(db(), sql`select count(*)::int as n from reward_events where total_fen = 0 and kind = 'transaction_settled'`);
