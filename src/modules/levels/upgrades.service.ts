@@ -75,21 +75,19 @@ const UNKNOWN_HIGH = 10n ** 18n;
 const isTeamCondition = (c: Condition) => c.kind === 'team_performance' || (c.kind === 'increment' && c.scope === 'team');
 
 /**
- * Of the members whose figures changed, those a level above them could now
- * accept. A sale reaches every ancestor (a thousand for a deep member) and a
- * batch has thousands of sellers, so the full evaluation — lifetime sums,
+ * Of the upline members whose only change was their team's figures, those a
+ * level above them could now accept. A sale reaches every ancestor (a
+ * thousand for a deep member), so the full evaluation — lifetime sums,
  * direct members by level — is kept for the few that pass this cheap test:
  * one read of this and last month's row, the direct count and the level.
  * The test can only overstate (lifetime figures count as unknown-high,
- * direct members at any level as all directs), never miss.
- *
- * `teamOnly`: the members' only change was their team's figures. Then a level
- * whose conditions hold only through personal figures or direct members
- * cannot have been changed, and in an `any` set only its team conditions can
- * have turned. Otherwise (sellers) every condition of every level above is tested.
+ * direct members at any level as all directs), never miss: a level whose
+ * conditions hold only through personal figures or direct members cannot
+ * have been changed by a team figure, and in an `any` set only its team
+ * conditions can have turned.
  */
-export async function changeCandidates(tx: Db, ladder: Ladder, memberIds: number[], month: string, teamOnly: boolean): Promise<number[]> {
-  const teamLevels = ladder.levels.filter((l) => l.enabled && (teamOnly ? l.upgrade.conditions.some(isTeamCondition) : l.upgrade.conditions.length > 0));
+export async function teamChangeCandidates(tx: Db, ladder: Ladder, memberIds: number[], month: string): Promise<number[]> {
+  const teamLevels = ladder.levels.filter((l) => l.enabled && l.upgrade.conditions.some(isTeamCondition));
   if (memberIds.length === 0 || teamLevels.length === 0) return [];
   const rows = await queryRows<{ id: number | string; level_id: number | string | null; direct_count: number | null; tp: string | null; tt: string | null; lp: string | null; lt: string | null }>(tx, sql`
     select u.id, ml.level_id, mt.direct_count,
@@ -124,7 +122,7 @@ export async function changeCandidates(tx: Db, ladder: Ladder, memberIds: number
       directMembersAtRank: new Map(ladder.levels.map((l) => [l.rank, directs])),
     };
     const mayAccept = above.some((l) => {
-      const set = teamOnly && l.upgrade.mode === 'any' ? { mode: 'any' as const, conditions: l.upgrade.conditions.filter(isTeamCondition) } : l.upgrade;
+      const set = l.upgrade.mode === 'any' ? { mode: 'any' as const, conditions: l.upgrade.conditions.filter(isTeamCondition) } : l.upgrade;
       return evaluateConditionSet(set, facts, false).holds;
     });
     if (mayAccept) out.push(Number(r.id));
@@ -137,9 +135,9 @@ onPerformanceChanged(async (tx, change) => {
   const month = currentMonth();
   const ladder = await readLadderForChange(tx);
   if (!hasPerformanceUpgrades(ladder)) return;
-  const candidates: number[] = [];
-  for (const [ids, teamOnly] of [[change.personal, false], [change.teamOnly, true]] as const) {
-    for (let i = 0; i < ids.length; i += 10 * EVALUATION_CHUNK) candidates.push(...(await changeCandidates(tx, ladder, ids.slice(i, i + 10 * EVALUATION_CHUNK), month, teamOnly)));
+  const candidates = [...change.personal];
+  for (let i = 0; i < change.teamOnly.length; i += 10 * EVALUATION_CHUNK) {
+    candidates.push(...(await teamChangeCandidates(tx, ladder, change.teamOnly.slice(i, i + 10 * EVALUATION_CHUNK), month)));
   }
   await evaluateUpgrades(tx, candidates, month, ladder);
 });
