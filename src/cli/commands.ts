@@ -15,6 +15,16 @@ import { formatYuan } from '../lib/money.js';
 import { createStaff } from '../modules/staff/staff.service.js';
 import { systemAuditContext } from '../modules/audit/audit.service.js';
 import { simulateChannel } from './simulate-channel.js';
+import { activeRuleSet, readDraft, ruleSetAt } from '../modules/rewards/rule-sets.service.js';
+import { simulate } from '../modules/rewards/simulation.service.js';
+
+/** 00:00 of a calendar day in a time zone, as an instant. */
+function zonedMidnight(day: string, timeZone: string): Date {
+  const utc = new Date(`${day}T00:00:00Z`);
+  const local = new Date(utc.toLocaleString('en-US', { timeZone }));
+  const offsetMs = local.getTime() - new Date(utc.toLocaleString('en-US', { timeZone: 'UTC' })).getTime();
+  return new Date(utc.getTime() - offsetMs);
+}
 
 export interface CommandContext {
   config: Config;
@@ -119,6 +129,37 @@ export const commands: Command[] = [
       const after = await fingerprint();
       console.log(`Rebuilt ${result.rows} row(s) for ${result.months.length} open month(s)${result.months.length ? ` (${result.months[0]!.slice(0, 7)} … ${result.months.at(-1)!.slice(0, 7)})` : ''} in ${((performance.now() - t) / 1000).toFixed(1)} s.`);
       console.log(before.h === after.h ? 'Identical to the figures kept as transactions arrived.' : `The figures differed from the kept ones (${before.n} → ${after.n} non-zero rows); the rebuilt ones now stand.`);
+      return 0;
+    },
+  },
+  {
+    name: 'simulate-rules',
+    summary: 'Run the reward rule draft (or --version N) and the published set over a past period of processed events; writes nothing',
+    options: {
+      from: { type: 'string', description: 'start, e.g. 2026-10-01 (platform time zone) or an ISO time' },
+      to: { type: 'string', description: 'end (exclusive), e.g. 2026-11-01' },
+      version: { type: 'string', description: 'a rule-set version to simulate instead of the draft' },
+      json: { type: 'boolean', description: 'print the whole result as JSON' },
+    },
+    async run({ database, config, values }) {
+      const at = (v: unknown, name: string) => {
+        if (typeof v !== 'string') throw new Error(`--${name} is required`);
+        // A bare date is midnight in the platform time zone (offset taken from that moment).
+        return /^\d{4}-\d{2}-\d{2}$/.test(v) ? zonedMidnight(v, config.PLATFORM_TIMEZONE) : new Date(v);
+      };
+      const db = database.db;
+      const published = await activeRuleSet(db);
+      const stored = values.version ? null : await readDraft(db);
+      const draft = values.version ? await ruleSetAt(db, Number(values.version)) : stored ? { ...stored.body, version: stored.version } : published;
+      const r = await simulate(db, config.PLATFORM_TIMEZONE, { draft, published, from: at(values.from, 'from'), to: at(values.to, 'to') });
+      if (values.json) {
+        console.log(JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2));
+        return 0;
+      }
+      const pct = (ppm: number) => `${(ppm / 10_000).toFixed(2)}%`;
+      console.log(`${r.events} event(s), volume ${formatYuan(r.volumeFen)} yuan; v${r.draftVersion} (draft) against v${r.publishedVersion} (published)`);
+      console.log(`total   ${formatYuan(r.draft.totalFen).padStart(14)}  ${formatYuan(r.published.totalFen).padStart(14)}  (${pct(r.draft.shareOfVolumePpm)} vs ${pct(r.published.shareOfVolumePpm)} of volume)`);
+      for (const d of r.difference.byRule) console.log(`${d.name.padEnd(8)} ${formatYuan(d.draftFen).padStart(14)}  ${formatYuan(d.publishedFen).padStart(14)}  ${formatYuan(d.differenceFen).padStart(14)}`);
       return 0;
     },
   },

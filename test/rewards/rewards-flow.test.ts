@@ -195,6 +195,21 @@ describe('rule sets: drafts, ceilings, publishing, simulation, the rules page', 
     expect(peerDiff).toMatchObject({ publishedFen: '1000', draftFen: '2000', differenceFen: '1000' });
     expect(r.events).toBe(2);
 
+    // The same simulation from the command line.
+    const { commands } = await import('../../src/cli/commands.js');
+    const { loadConfig } = await import('../../src/config.js');
+    const command = commands.find((c) => c.name === 'simulate-rules')! as { run(ctx: unknown): Promise<number> };
+    const out: string[] = [];
+    const log = console.log;
+    console.log = (...args: unknown[]) => void out.push(args.join(' '));
+    try {
+      expect(await command.run({ database: ctx.database, config: loadConfig({ PLATFORM_TIMEZONE: TZ }), hasher: null, values: { from, to } })).toBe(0);
+    } finally {
+      console.log = log;
+    }
+    expect(out[0]).toMatch(/^2 event\(s\)/);
+    expect(out.find((l) => l.startsWith('平级奖'))).toMatch(/20\.00\s+10\.00\s+10\.00$/);
+
     const published = await ctx.app.inject({ method: 'POST', url: '/api/admin/rewards/draft/publish', headers: bearer(owner.token), payload: { draftVersion } });
     expect(published.statusCode, published.body).toBe(200);
     expect(published.json().state).toBe('published');
