@@ -34,6 +34,9 @@ export function connectPostgres(url: string, poolSize = 10, onError?: (err: Erro
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client losing its connection must not crash the process.
   pool.on('error', (err) => onError?.(err));
+  // Nor one checked out between two queries of a transaction (the pool only listens to idle ones): the
+  // transaction's next query fails and rolls back as usual; without a listener the 'error' event would be fatal.
+  pool.on('connect', (client) => client.on('error', (err) => onError?.(err)));
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     db,
