@@ -90,7 +90,8 @@ try {
   await db.execute(sql`vacuum analyze`);
   const set = await activeRuleSet(db);
 
-  const started = await startServer(scratch.url, KEY);
+  // BENCH_CONSUMERS=rewards runs the server without the performance consumer: an experiment to see what it costs, not the reported figure.
+  const started = await startServer(scratch.url, KEY, process.env.BENCH_CONSUMERS !== undefined ? { EVENT_CONSUMERS: process.env.BENCH_CONSUMERS } : {});
   server = started.process;
   const send = pushClient(started.base, 'bench', SECRET);
 

@@ -45,11 +45,11 @@ export function startBackgroundJobs(db: Db, log: FastifyBaseLogger, intervalMs =
  * instances share the stream without applying an event twice; a busy
  * consumer keeps going until it has caught up.
  */
-export function startEventConsumers(db: Db, log: FastifyBaseLogger, timeZone: string, intervalMs = 1_000): () => Promise<void> {
+export function startEventConsumers(db: Db, log: FastifyBaseLogger, timeZone: string, intervalMs = 1_000, only: readonly string[] = ['performance', 'rewards']): () => Promise<void> {
   const consumers: { name: string; run: () => Promise<number> }[] = [
     { name: 'performance', run: () => consumePerformance(db, timeZone) },
     { name: 'rewards', run: () => consumeRewards(db, timeZone) },
-  ];
+  ].filter((c) => only.includes(c.name));
   // Each on its own loop: members' earnings should not wait for a long performance batch, nor the reverse.
   const stops = consumers.map((c) =>
     runEvery(intervalMs, async () => {

@@ -18,6 +18,13 @@ function configErrorOf(env: NodeJS.ProcessEnv): ConfigError {
 }
 
 describe('loadConfig', () => {
+  it('EVENT_CONSUMERS: both by default, a chosen list, none, and a typo refused by name', () => {
+    expect(loadConfig({}).EVENT_CONSUMERS).toEqual(['performance', 'rewards']);
+    expect(loadConfig({ EVENT_CONSUMERS: ' rewards ' }).EVENT_CONSUMERS).toEqual(['rewards']);
+    expect(loadConfig({ EVENT_CONSUMERS: '' }).EVENT_CONSUMERS).toEqual([]);
+    expect(configErrorOf({ EVENT_CONSUMERS: 'rewards,perfomance' }).message).toContain('EVENT_CONSUMERS');
+  });
+
   it('uses the defaults when nothing is set', () => {
     const config = loadConfig({});
     expect(config.PORT).toBe(3000);
