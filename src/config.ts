@@ -66,14 +66,14 @@ export const configSchema = z.object({
   /** The simulated payment channel (模拟支付) for development and demos. Unset: on except in production. */
   SANDBOX_PAYMENTS: bool.optional(),
   /**
-   * The event consumers this instance runs (comma-separated; empty = none). With several instances,
+   * The event consumers this instance runs (comma-separated, or `none`). With several instances,
    * API instances may leave them to dedicated worker instances; running them everywhere is also safe
    * (each consumer's cursor is locked while it works).
    */
   EVENT_CONSUMERS: z
     .string()
     .default('performance,rewards')
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .transform((v) => (v.trim() === 'none' ? [] : v.split(',').map((s) => s.trim()).filter(Boolean)))
     .pipe(z.array(z.enum(['performance', 'rewards'], { message: 'expected a comma-separated list of: performance, rewards' }))),
   /** Days, months and limits follow this time zone. */
   PLATFORM_TIMEZONE: z

@@ -21,7 +21,7 @@ describe('loadConfig', () => {
   it('EVENT_CONSUMERS: both by default, a chosen list, none, and a typo refused by name', () => {
     expect(loadConfig({}).EVENT_CONSUMERS).toEqual(['performance', 'rewards']);
     expect(loadConfig({ EVENT_CONSUMERS: ' rewards ' }).EVENT_CONSUMERS).toEqual(['rewards']);
-    expect(loadConfig({ EVENT_CONSUMERS: '' }).EVENT_CONSUMERS).toEqual([]);
+    expect(loadConfig({ EVENT_CONSUMERS: 'none' }).EVENT_CONSUMERS).toEqual([]);
     expect(configErrorOf({ EVENT_CONSUMERS: 'rewards,perfomance' }).message).toContain('EVENT_CONSUMERS');
   });
 
