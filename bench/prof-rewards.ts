@@ -1,41 +1,51 @@
-import { sql } from 'drizzle-orm';
+/**
+ * Profiling aid (not a benchmark): times the reward path's pieces on a
+ * 100,000-member fixture, in process, one connection at a time.
+ *   MODE=inline       1,000-record pushes paying in their own transaction
+ *   MODE=consumer     1,000-record pushes left to the rewards consumer, then its batches
+ *   MODE=performance  the performance consumer's batches of 5,000 (level evaluation included)
+ * Each line: wall time and this process's CPU (the rest is PostgreSQL).
+ */
 import { connectPostgres } from '../src/db/client.js';
-import { ingestRecords } from '../src/modules/channels/ingest.service.js';
+import { ingestRecords, setSalesStoredHandler } from '../src/modules/channels/ingest.service.js';
 import { consumePerformance } from '../src/modules/performance/performance.service.js';
-import { consumeRewards } from '../src/modules/rewards/rewards.service.js';
+import { applyRewardEvents, consumeRewards } from '../src/modules/rewards/rewards.service.js';
 import { scratchDatabase } from './floor.js';
-import { loadRandomTree } from './tree-fixture.js';
+import { loadRewardsFixture } from './rewards-fixture.js';
 
-const scratch = await scratchDatabase('postgres://postgres@127.0.0.1:5432/postgres', 'prof');
+const TZ = 'Asia/Shanghai';
+const mode = process.env.MODE ?? 'inline';
+const scratch = await scratchDatabase(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', 'prof');
+
+async function timed(label: string, work: () => Promise<unknown>) {
+  const t = performance.now();
+  const c = process.cpuUsage();
+  const result = await work();
+  const u = process.cpuUsage(c);
+  console.log(`${label}: ${(performance.now() - t).toFixed(1)} ms, node cpu ${((u.user + u.system) / 1000).toFixed(1)} ms`);
+  return result;
+}
+
 try {
   const database = connectPostgres(scratch.url, 4);
   await database.migrate();
   const db = database.db;
-  await loadRandomTree(db, { members: 100000, chains: 3, chainLength: 1000 });
-  await db.execute(sql`insert into member_levels (member_id, level_id, cause) select m.id, l.id, 'staff' from members m join lateral (select id from levels where enabled order by rank offset (m.id * 7919) % 5 limit 1) l on true where m.id % 3 <> 0`);
-  await db.execute(sql`insert into onboarding_applications (member_id, state, revision, submitted_at, reviewed_at, activated_at) select id, 'active', 1, now(), now(), now() from members where id % 10 <> 0`);
-  await db.execute(sql`insert into channels (id, kind, name) values ('bench', 'push', 'Bench')`);
-  await db.execute(sql`insert into channel_merchants (channel_id, merchant_ref, member_id) select 'bench', 'M' || id, id from members`);
-  await db.execute(sql`vacuum analyze`);
+  await loadRewardsFixture(db, { members: 100_000, chains: 0 });
+  if (mode === 'inline') setSalesStoredHandler((tx, events) => applyRewardEvents(tx, events, TZ));
   let seq = 0;
-  for (let b = 0; b < 30; b++) {
-    await ingestRecords(db, 'bench', Array.from({ length: 1000 }, () => ({ channel_txn_id: `T${++seq}`, merchant_ref: `M${1 + Math.floor(Math.random() * 100000)}`, amount_fen: 1000 + Math.floor(Math.random() * 499000), status: 'settled', occurred_at: new Date().toISOString() })));
+  for (let b = 0; b < 15; b++) {
+    const records = Array.from({ length: 1000 }, () => ({
+      channel_txn_id: `T${++seq}`,
+      merchant_ref: `M${1 + Math.floor(Math.random() * 100_000)}`,
+      amount_fen: 1000 + Math.floor(Math.random() * 499_000),
+      status: 'settled',
+      occurred_at: new Date().toISOString(),
+    }));
+    await timed(`push of 1,000${mode === 'inline' ? ' (paid inline)' : ''}`, () => ingestRecords(db, 'bench', records));
   }
-  for (let i = 0; i < 3; i++) {
-    const t = performance.now();
-    const n = await consumeRewards(db, 'Asia/Shanghai', 1000);
-    console.log('batch', n, (performance.now() - t).toFixed(1), 'ms');
-    if (n === 0) break;
-  }
-  for (let i = 0; i < 10; i++) {
-    const t = performance.now();
-    const c = process.cpuUsage();
-    const n = await consumePerformance(db, 'Asia/Shanghai', 5000);
-    const u = process.cpuUsage(c);
-    console.log('perf batch', n, (performance.now() - t).toFixed(1), 'ms', 'node cpu', ((u.user + u.system) / 1000).toFixed(1));
-    if (n === 0) break;
-  }
+  if (mode === 'consumer') while ((await timed('rewards consumer batch of ≤ 1,000', () => consumeRewards(db, TZ, 1000))) !== 0);
+  if (mode === 'performance') while ((await timed('performance batch of ≤ 5,000', () => consumePerformance(db, TZ, 5000))) !== 0);
   await database.close();
 } finally {
-  if (!process.env.KEEP) await scratch.drop();
+  await scratch.drop();
 }

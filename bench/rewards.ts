@@ -22,7 +22,7 @@ import { runEngine } from '../src/modules/rewards/engine.js';
 import { activeRuleSet } from '../src/modules/rewards/rule-sets.service.js';
 import { pgFloor, scratchDatabase } from './floor.js';
 import { pushClient, startServer } from './push-server.js';
-import { loadRandomTree } from './tree-fixture.js';
+import { loadRewardsFixture } from './rewards-fixture.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '15' }, clients: { type: 'string', default: '24' }, members: { type: 'string', default: '100000' }, chains: { type: 'string', default: '0' } } });
 const seconds = Number(values.seconds);
@@ -74,20 +74,8 @@ try {
   await database.migrate();
   const db = database.db;
   console.error(`loading ${memberCount} members…`);
-  const tree = await loadRandomTree(db, { members: memberCount, chains: chainCount, chainLength: 1000 });
-  // Levels along the ladder, most members active (entry fee paid): every transaction has someone to pay.
-  await db.execute(sql`
-    insert into member_levels (member_id, level_id, cause)
-    select m.id, l.id, 'staff' from members m
-    join lateral (select id from levels where enabled order by rank offset (m.id * 7919) % 5 limit 1) l on true
-    where m.id % 3 <> 0`);
-  await db.execute(sql`
-    insert into onboarding_applications (member_id, state, revision, submitted_at, reviewed_at, activated_at)
-    select id, 'active', 1, now(), now(), now() from members where id % 10 <> 0`);
   const cipher = createFieldCipher(Buffer.from(KEY, 'base64'));
-  await db.execute(sql`insert into channels (id, kind, name, secrets_enc) values ('bench', 'push', 'Bench', ${cipher.encrypt(JSON.stringify({ pushSecrets: [SECRET] }))})`);
-  await db.execute(sql`insert into channel_merchants (channel_id, merchant_ref, member_id) select 'bench', 'M' || id, id from members`);
-  await db.execute(sql`vacuum analyze`);
+  const tree = await loadRewardsFixture(db, { members: memberCount, chains: chainCount, secretsEnc: cipher.encrypt(JSON.stringify({ pushSecrets: [SECRET] })) });
   const set = await activeRuleSet(db);
 
   // BENCH_CONSUMERS=rewards runs the server without the performance consumer: an experiment to see what it costs, not the reported figure.

@@ -6,17 +6,20 @@ import type { TestContext } from './app.js';
 export const TEST_DATA_KEY = 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=';
 export const sandboxSecret = crypto.createHmac('sha256', Buffer.from(TEST_DATA_KEY, 'base64')).update('sandbox-channel').digest('hex');
 
-/** A signed sandbox payment notification, delivered to the notify endpoint as the channel would. */
-export function notifySandbox(ctx: TestContext, body: Record<string, unknown>, secret = sandboxSecret) {
+/** A JSON body POSTed with the push signature headers (HMAC-SHA256 over `timestamp.body`), as a channel sends it. */
+export function postSigned(ctx: TestContext, url: string, secret: string, body: unknown) {
   const raw = JSON.stringify(body);
   const ts = Math.floor(Date.now() / 1000);
   return ctx.app.inject({
     method: 'POST',
-    url: '/api/payments/notify/sandbox',
+    url,
     headers: { 'content-type': 'application/json', 'x-shanglian-timestamp': String(ts), 'x-shanglian-signature': signPush(secret, ts, raw) },
     payload: raw,
   });
 }
+
+/** A signed sandbox payment notification, delivered to the notify endpoint as the channel would. */
+export const notifySandbox = (ctx: TestContext, body: Record<string, unknown>, secret = sandboxSecret) => postSigned(ctx, '/api/payments/notify/sandbox', secret, body);
 
 /** A "paid" notification for an order, with fresh trade and notification ids. */
 export const paidNotice = (orderNo: string, amount: string, over: Record<string, unknown> = {}) => ({

@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
 import { systemAuditContext } from '../../src/modules/audit/audit.service.js';
-import { signPush } from '../../src/modules/channels/push-signature.js';
 import { readLadder } from '../../src/modules/levels/ladder.service.js';
 import { setMemberLevelByStaff } from '../../src/modules/levels/member-level.service.js';
 import { verifyLedger } from '../../src/modules/ledger/verify.service.js';
@@ -11,6 +10,7 @@ import { drainRewards } from '../../src/modules/rewards/rewards.service.js';
 import { bearer, createTestContext, type TestContext } from '../helpers/app.js';
 import { onPostgres } from '../helpers/database.js';
 import { markActive } from '../helpers/onboarding.js';
+import { postSigned } from '../helpers/sandbox.js';
 
 /**
  * Batch pushes pay their sales in their own transactions, several at once.
@@ -45,16 +45,7 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-function push(records: unknown[]) {
-  const raw = JSON.stringify({ records });
-  const ts = Math.floor(Date.now() / 1000);
-  return ctx.app.inject({
-    method: 'POST',
-    url: '/api/channels/conc/transactions',
-    headers: { 'content-type': 'application/json', 'x-shanglian-timestamp': String(ts), 'x-shanglian-signature': signPush(SECRET, ts, raw) },
-    payload: raw,
-  });
-}
+const push = (records: unknown[]) => postSigned(ctx, '/api/channels/conc/transactions', SECRET, { records });
 const AT = new Date().toISOString();
 const batch = (merchant: number, from: number) =>
   Array.from({ length: 25 }, (_, i) => ({ channel_txn_id: `K-${merchant}-${from + i}`, merchant_ref: `CM-${merchant}`, amount_fen: 10_000, status: 'settled', occurred_at: AT }));

@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
 import { systemAuditContext } from '../../src/modules/audit/audit.service.js';
-import { signPush } from '../../src/modules/channels/push-signature.js';
 import { readLadder } from '../../src/modules/levels/ladder.service.js';
 import { setMemberLevelByStaff } from '../../src/modules/levels/member-level.service.js';
 import { verifyLedger } from '../../src/modules/ledger/verify.service.js';
@@ -11,6 +10,7 @@ import { bindFirst } from '../../src/modules/referrals/tree.service.js';
 import { drainRewards } from '../../src/modules/rewards/rewards.service.js';
 import { bearer, createTestContext, type TestContext } from '../helpers/app.js';
 import { markActive } from '../helpers/onboarding.js';
+import { postSigned } from '../helpers/sandbox.js';
 
 /**
  * The reward engine wired end to end: signed pushes → stored transactions →
@@ -48,16 +48,7 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-function push(records: unknown[]) {
-  const raw = JSON.stringify(records.length === 1 ? records[0] : { records });
-  const ts = Math.floor(Date.now() / 1000);
-  return ctx.app.inject({
-    method: 'POST',
-    url: '/api/channels/acme/transactions',
-    headers: { 'content-type': 'application/json', 'x-shanglian-timestamp': String(ts), 'x-shanglian-signature': signPush(SECRET, ts, raw) },
-    payload: raw,
-  });
-}
+const push = (records: unknown[]) => postSigned(ctx, '/api/channels/acme/transactions', SECRET, records.length === 1 ? records[0] : { records });
 const AT = new Date().toISOString();
 const sale = (id: string, amount: number) => ({ channel_txn_id: id, merchant_ref: 'M-REW', amount_fen: amount, status: 'settled', occurred_at: AT });
 const refund = (id: string, of: string, amount: number) => ({ channel_txn_id: id, merchant_ref: 'M-REW', amount_fen: amount, status: 'refunded', occurred_at: AT, original_txn_id: of });

@@ -73,3 +73,20 @@ export async function eventsWaitingOnHorizon(db: Db, consumer: string, types: Do
         and e.type = any(${sql.param(types)}::text[])) as yes`);
   return row?.yes ?? false;
 }
+
+/**
+ * Runs a consumer until it has applied everything committed so far. Events
+ * behind a transaction still running are waited for (up to `maxWaitMs`), so
+ * afterwards the consumer's effects include every committed event.
+ */
+export async function drainConsumer(db: Db, consumer: string, types: DomainEventType[], consume: () => Promise<number>, maxWaitMs = 30_000): Promise<number> {
+  let total = 0;
+  const deadline = Date.now() + maxWaitMs;
+  for (;;) {
+    const n = await consume();
+    total += n;
+    if (n > 0) continue;
+    if (Date.now() > deadline || !(await eventsWaitingOnHorizon(db, consumer, types))) return total;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

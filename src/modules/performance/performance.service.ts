@@ -3,7 +3,7 @@ import { type Db, queryRows } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import type { Fen } from '../../lib/money.js';
 import type { TransactionEventPayload } from '../outbox/events.js';
-import { consumeEvents, eventsWaitingOnHorizon, type OutboxEvent } from '../outbox/outbox.service.js';
+import { consumeEvents, drainConsumer, type OutboxEvent } from '../outbox/outbox.service.js';
 import { onSubtreeMoved, TREE_LOCK } from '../referrals/tree.service.js';
 
 export const PERFORMANCE_CONSUMER = 'performance';
@@ -157,17 +157,8 @@ export async function consumePerformance(db: Db, timeZone: string, limit = 5000)
  * Events behind a still-running transaction are waited for (up to
  * `maxWaitMs`), so afterwards the figures include every committed record.
  */
-export async function drainPerformance(db: Db, timeZone: string, maxWaitMs = 30_000): Promise<number> {
-  let total = 0;
-  const deadline = Date.now() + maxWaitMs;
-  for (;;) {
-    const n = await consumePerformance(db, timeZone);
-    total += n;
-    if (n > 0) continue;
-    if (Date.now() > deadline || !(await eventsWaitingOnHorizon(db, PERFORMANCE_CONSUMER, ['transaction_settled', 'transaction_refunded']))) return total;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export const drainPerformance = (db: Db, timeZone: string, maxWaitMs = 30_000) =>
+  drainConsumer(db, PERFORMANCE_CONSUMER, ['transaction_settled', 'transaction_refunded'], () => consumePerformance(db, timeZone), maxWaitMs);
 
 // ---------------------------------------------------------------- moves
 

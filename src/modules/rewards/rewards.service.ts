@@ -4,7 +4,7 @@ import type { Fen } from '../../lib/money.js';
 import { type EntryInput, postBatch } from '../ledger/ledger.service.js';
 import { dayOf } from '../levels/level-jobs.js';
 import type { DomainEvents } from '../outbox/events.js';
-import { consumeEvents, eventsWaitingOnHorizon, type OutboxEvent } from '../outbox/outbox.service.js';
+import { consumeEvents, drainConsumer, type OutboxEvent } from '../outbox/outbox.service.js';
 import { monthOf } from '../performance/performance.service.js';
 import { clawback } from '../wallets/wallets.service.js';
 import type { PerformanceSnapshot, RewardEvent, Trigger } from './definitions.js';
@@ -70,17 +70,8 @@ export async function consumeRewards(db: Db, timeZone: string, limit = 1000): Pr
 }
 
 /** Processes everything committed so far (waiting up to maxWaitMs for transactions still running). */
-export async function drainRewards(db: Db, timeZone: string, maxWaitMs = 30_000): Promise<number> {
-  let total = 0;
-  const deadline = Date.now() + maxWaitMs;
-  for (;;) {
-    const n = await consumeRewards(db, timeZone);
-    total += n;
-    if (n > 0) continue;
-    if (Date.now() > deadline || !(await eventsWaitingOnHorizon(db, REWARDS_CONSUMER, [...rewardEventTypes]))) return total;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export const drainRewards = (db: Db, timeZone: string, maxWaitMs = 30_000) =>
+  drainConsumer(db, REWARDS_CONSUMER, [...rewardEventTypes], () => consumeRewards(db, timeZone), maxWaitMs);
 
 /** In order: runs of payable events are computed and written together; a refund first flushes what came before it. */
 export async function applyRewardEvents(tx: Db, events: AnyRewardEvent[], timeZone: string): Promise<void> {

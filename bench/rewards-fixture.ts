@@ -1,0 +1,24 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../src/db/client.js';
+import { type GeneratedTree, loadRandomTree } from './tree-fixture.js';
+
+/**
+ * The reward benchmarks' world: a random tree, levels along the ladder for
+ * two members in three, nine in ten onboarded (active), and a push channel
+ * with every member as a merchant `M<id>`.
+ */
+export async function loadRewardsFixture(db: Db, opts: { members: number; chains: number; secretsEnc?: string | null }): Promise<GeneratedTree> {
+  const tree = await loadRandomTree(db, { members: opts.members, chains: opts.chains, chainLength: 1000 });
+  await db.execute(sql`
+    insert into member_levels (member_id, level_id, cause)
+    select m.id, l.id, 'staff' from members m
+    join lateral (select id from levels where enabled order by rank offset (m.id * 7919) % 5 limit 1) l on true
+    where m.id % 3 <> 0`);
+  await db.execute(sql`
+    insert into onboarding_applications (member_id, state, revision, submitted_at, reviewed_at, activated_at)
+    select id, 'active', 1, now(), now(), now() from members where id % 10 <> 0`);
+  await db.execute(sql`insert into channels (id, kind, name, secrets_enc) values ('bench', 'push', 'Bench', ${opts.secretsEnc ?? null})`);
+  await db.execute(sql`insert into channel_merchants (channel_id, merchant_ref, member_id) select 'bench', 'M' || id, id from members`);
+  await db.execute(sql`vacuum analyze`);
+  return tree;
+}
