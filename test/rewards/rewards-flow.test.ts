@@ -215,6 +215,32 @@ describe('rule sets: drafts, ceilings, publishing, simulation, the rules page', 
     expect(p).toEqual({ version: draftVersion, amount_fen: '2000' });
   });
 
+  it('the console reads the registered building blocks of rules, with JSON schemas of their arguments', async () => {
+    const res = await get('/api/admin/rewards/definitions');
+    expect(res.statusCode, res.body).toBe(200);
+    const d = res.json();
+    expect(d.recipients.map((r: { code: string }) => r.code)).toEqual(['ancestor', 'nearest_ancestor_with_level', 'each_ancestor']);
+    const generation = d.recipients[0].args.properties.generation;
+    expect([generation.minimum, generation.maximum]).toEqual([1, 3]);
+    expect(d.conditions.map((c: { code: string }) => c.code)).toContain('min_increment');
+    expect(d.conditions.find((c: { code: string }) => c.code === 'min_team_performance').label.zh).toBe('团队业绩不低于');
+  });
+
+  it('a draft whose conditions read performance is simulated on the month figures (the stored inputs had none)', async () => {
+    const active = (await get('/api/admin/rewards/rule-sets/active')).json();
+    const body = structuredClone(active.body);
+    body.profitShare.conditions = [{ code: 'min_team_performance', args: { period: 'this_month', minFen: '100000000' } }];
+    const saved = await ctx.app.inject({ method: 'PUT', url: '/api/admin/rewards/draft', headers: bearer(owner.token), payload: { basedOn: active.version, body } });
+    expect(saved.statusCode, saved.body).toBe(200);
+    const sim = await ctx.app.inject({ method: 'POST', url: '/api/admin/rewards/simulate', headers: bearer(owner.token), payload: { from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() } });
+    expect(sim.statusCode, sim.body).toBe(200);
+    // Nobody's team sold ¥1,000,000 this month: the draft pays no profit share or peer bonus, only the fee rules.
+    const r = sim.json();
+    expect(r.draft.byRule.map((x: { key: string }) => x.key).sort()).toEqual(['rule:fee-direct', 'rule:fee-indirect']);
+    expect(BigInt(r.published.totalFen)).toBeGreaterThan(BigInt(r.draft.totalFen));
+    expect((await ctx.app.inject({ method: 'DELETE', url: '/api/admin/rewards/draft', headers: bearer(owner.token) })).statusCode).toBe(204);
+  });
+
   it('members read the active rules in plain words', async () => {
     const res = await get('/api/member/rules', m.G1.token);
     expect(res.statusCode).toBe(200);
