@@ -206,6 +206,10 @@ describe('rule sets: drafts, ceilings, publishing, simulation, the rules page', 
     expect(published.json().state).toBe('published');
     const [audit] = await queryRows<{ n: string }>(db(), sql`select count(*)::text as n from audit_log where action = 'rewards.published'`);
     expect(audit!.n).toBe('1');
+    const versions = (await get('/api/admin/rewards/rule-sets?limit=1')).json();
+    expect(versions.items.map((v: { version: number; state: string }) => [v.version, v.state])).toEqual([[draftVersion, 'published']]);
+    const older = (await get(`/api/admin/rewards/rule-sets?cursor=${versions.nextCursor}`)).json();
+    expect(older.items.map((v: { state: string }) => v.state)).toEqual(['retired']);
 
     await push([sale('S-3', 200_000)]);
     await drainRewards(db(), TZ);

@@ -8,7 +8,7 @@ import { access, requireMember } from '../auth/access.js';
 import { getMember } from '../members/members.service.js';
 import { conditionDefinitions, recipientDefinitions, triggerNames, triggers } from './definitions.js';
 import { payoutLines, type PayoutLine, replayEvent, rulesInWords, whyMember } from './explain.service.js';
-import { encodeRuleSet, ruleSetInput, validateRuleSet } from './rule-set.js';
+import { encodeRuleSet, ruleSetInput, validateRuleSet, type ValidationContext } from './rule-set.js';
 import { activeRuleSet, discardDraft, listVersions, publishDraft, readDraft, ruleSetAt, saveDraft, type StoredRuleSet, validationContext } from './rule-sets.service.js';
 import { simulate } from './simulation.service.js';
 import { applyRewardEvents } from './rewards.service.js';
@@ -48,7 +48,7 @@ export function rewardRoutes(appBase: FastifyInstance, ctx: AppContext) {
   setSalesStoredHandler((tx, events) => applyRewardEvents(tx, events, tz));
   const editors = access.staff('owner', 'ops');
 
-  const withWorst = async (s: StoredRuleSet) => ({
+  const withWorst = async (s: StoredRuleSet, context?: ValidationContext) => ({
     version: s.version,
     state: s.state,
     basedOn: s.basedOn,
@@ -56,7 +56,7 @@ export function rewardRoutes(appBase: FastifyInstance, ctx: AppContext) {
     updatedAt: s.updatedAt.toISOString(),
     publishedAt: s.publishedAt?.toISOString() ?? null,
     body: encodeRuleSet(s.body) as unknown as Record<string, unknown>,
-    worstCase: validateRuleSet(s.body, await validationContext(ctx.db)).worst as unknown as Record<string, unknown>[],
+    worstCase: validateRuleSet(s.body, context ?? (await validationContext(ctx.db))).worst as unknown as Record<string, unknown>[],
   });
 
   app.get('/api/admin/rewards/definitions', {
@@ -74,7 +74,9 @@ export function rewardRoutes(appBase: FastifyInstance, ctx: AppContext) {
     schema: { tags, summary: 'Rule-set versions, newest first', querystring: z.object({ cursor: cursorParam, limit: pageLimit }), response: { 200: z.object({ items: z.array(ruleSetOut), nextCursor: z.string().nullable() }) } },
   }, async (req) => {
     const rows = await listVersions(ctx.db, req.query.limit + 1, req.query.cursor);
-    const items = await Promise.all(rows.slice(0, req.query.limit).map(withWorst));
+    // Worst cases against today's ladder and fees, read once for the page.
+    const context = await validationContext(ctx.db);
+    const items = await Promise.all(rows.slice(0, req.query.limit).map((r) => withWorst(r, context)));
     return { items, nextCursor: rows.length > req.query.limit ? String(items.at(-1)!.version) : null };
   });
 
