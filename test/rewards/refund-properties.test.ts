@@ -58,12 +58,13 @@ describe('sale then refund nets every wallet back', () => {
         async (c) => {
           run++;
           const ids = await insertMembers(db(), c.size);
-          for (let k = 1; k < c.size; k++) await db().transaction((tx) => bindFirst(tx, { memberId: ids[k]!, parentId: ids[c.parents[k]! % k]!, via: 'invite_code', actor }));
           for (let k = 0; k < c.size; k++) {
             if (c.levelOf[k]! > 0) await db().transaction((tx) => setMemberLevelByStaff(tx, actor, { memberId: ids[k]!, levelId: levels[c.levelOf[k]!]!, reason: 'property' }));
             if (c.active[k]) await markActive(db(), ids[k]!);
             await db().execute(sql`insert into channel_merchants (channel_id, merchant_ref, member_id) values ('prop', ${`P${run}-${k}`}, ${ids[k]!})`);
           }
+          // Bound after the levels are set: five direct members lift a member to 银牌 on their own (the default ladder).
+          for (let k = 1; k < c.size; k++) await db().transaction((tx) => bindFirst(tx, { memberId: ids[k]!, parentId: ids[c.parents[k]! % k]!, via: 'invite_code', actor }));
           const before = await balances(ids);
           const at = new Date().toISOString();
           const sales = c.sales.map((s, i) => ({ channel_txn_id: `S${run}-${i}`, merchant_ref: `P${run}-${s.seller % c.size}`, amount_fen: s.amount, status: 'settled', occurred_at: at }));
