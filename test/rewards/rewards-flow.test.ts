@@ -172,7 +172,7 @@ describe('rule sets: drafts, ceilings, publishing, simulation, the rules page', 
     body.profitShare.peer.ppm = 10_000; // peer bonus 0.5% → 1%
     const saved = await ctx.app.inject({ method: 'PUT', url: '/api/admin/rewards/draft', headers: bearer(owner.token), payload: { basedOn: active.version, note: '平级奖 1%', body } });
     expect(saved.statusCode, saved.body).toBe(200);
-    const draftVersion = saved.json().version;
+    let draftVersion: number = saved.json().version;
 
     await push([sale('S-2', 200_000)]);
     await drainRewards(db(), TZ);
@@ -201,6 +201,12 @@ describe('rule sets: drafts, ceilings, publishing, simulation, the rules page', 
     expect(out[0]).toMatch(/^2 event\(s\)/);
     expect(out.find((l) => l.startsWith('平级奖'))).toMatch(/20\.00\s+10\.00\s+10\.00$/);
 
+    // A colleague edits the draft after it was simulated: publishing the version that was reviewed is refused.
+    const edited = await ctx.app.inject({ method: 'PUT', url: '/api/admin/rewards/draft', headers: bearer(owner.token), payload: { basedOn: active.version, note: '平级奖 1%（复核后）', body } });
+    expect(edited.json().version).not.toBe(draftVersion);
+    const stale = await ctx.app.inject({ method: 'POST', url: '/api/admin/rewards/draft/publish', headers: bearer(owner.token), payload: { draftVersion } });
+    expect(stale.statusCode).toBe(409);
+    draftVersion = edited.json().version;
     const published = await ctx.app.inject({ method: 'POST', url: '/api/admin/rewards/draft/publish', headers: bearer(owner.token), payload: { draftVersion } });
     expect(published.statusCode, published.body).toBe(200);
     expect(published.json().state).toBe('published');

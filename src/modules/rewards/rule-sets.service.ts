@@ -110,8 +110,9 @@ async function refuseProblems(db: Db, body: RuleSetBody) {
 }
 
 /**
- * Creates or replaces the draft. `basedOn` is the version the editor started
- * from: if someone published since, the editor is working on a stale copy (409).
+ * Creates or replaces the draft (under a new version number). `basedOn` is the
+ * version the editor started from: if someone published since, the editor is
+ * working on a stale copy (409).
  */
 export async function saveDraft(db: Db, audit: AuditContext, body: RuleSetBody, input: { basedOn: number; note?: string | null | undefined }): Promise<StoredRuleSet> {
   await refuseProblems(db, body);
@@ -123,13 +124,12 @@ export async function saveDraft(db: Db, audit: AuditContext, body: RuleSetBody, 
     }
     const encoded = JSON.stringify(encodeRuleSet(body));
     const [before] = await queryRows<Row>(tx, sql`select ${columns} from reward_rule_sets where state = 'draft' for update`);
-    const [row] = before
-      ? await queryRows<Row>(tx, sql`
-          update reward_rule_sets set body = ${encoded}::jsonb, based_on = ${input.basedOn}, note = ${input.note ?? null}, updated_at = now(), created_by = ${audit.actorId}
-          where version = ${before.version} returning ${columns}`)
-      : await queryRows<Row>(tx, sql`
-          insert into reward_rule_sets (state, body, based_on, note, created_by) values ('draft', ${encoded}::jsonb, ${input.basedOn}, ${input.note ?? null}, ${audit.actorId})
-          returning ${columns}`);
+    // Every save is a new version number: publishing names the version it means, so a colleague's later
+    // edit (after someone simulated and reviewed the draft) cannot be published unseen.
+    if (before) await tx.execute(sql`delete from reward_rule_sets where version = ${before.version} and state = 'draft'`);
+    const [row] = await queryRows<Row>(tx, sql`
+      insert into reward_rule_sets (state, body, based_on, note, created_by) values ('draft', ${encoded}::jsonb, ${input.basedOn}, ${input.note ?? null}, ${audit.actorId})
+      returning ${columns}`);
     await recordAudit(tx, audit, { action: 'rewards.draft_saved', targetType: 'reward_rule_set', targetId: row!.version, before: before?.body ?? null, after: row!.body });
     return toStored(row!);
   });
