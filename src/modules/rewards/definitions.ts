@@ -32,6 +32,16 @@ export interface PerformanceSnapshot {
   teamLifetime: Fen;
 }
 
+/** Figures of a member without any (and what a snapshot stored without figures reads as). */
+export const zeroPerformance: PerformanceSnapshot = {
+  personalThisMonth: 0n,
+  personalLastMonth: 0n,
+  personalLifetime: 0n,
+  teamThisMonth: 0n,
+  teamLastMonth: 0n,
+  teamLifetime: 0n,
+};
+
 /** A member as the engine sees it when an event is processed. */
 export interface Person {
   memberId: number;

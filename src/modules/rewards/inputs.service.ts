@@ -4,7 +4,7 @@ import type { Fen } from '../../lib/money.js';
 import { readLadder } from '../levels/ladder.service.js';
 import { levelOf } from '../levels/ladder.js';
 import { performanceFacts } from '../performance/performance.service.js';
-import { conditionByCode, type PerformanceSnapshot, type Person, type RewardEvent } from './definitions.js';
+import { conditionByCode, type PerformanceSnapshot, type Person, type RewardEvent, zeroPerformance } from './definitions.js';
 import type { EngineInput } from './engine.js';
 import type { RuleSet } from './rule-set.js';
 
@@ -14,15 +14,6 @@ import type { RuleSet } from './rule-set.js';
  * of the member's tree row), and turns an engine input into the compact
  * snapshot stored with each event — and back, for replays and simulation.
  */
-
-const zeroPerformance: PerformanceSnapshot = {
-  personalThisMonth: 0n,
-  personalLastMonth: 0n,
-  personalLifetime: 0n,
-  teamThisMonth: 0n,
-  teamLastMonth: 0n,
-  teamLifetime: 0n,
-};
 
 /** Whether any enabled condition reads performance figures: only then does a batch load them. */
 export const readsPerformance = (set: RuleSet) =>
