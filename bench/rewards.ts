@@ -17,7 +17,7 @@ import { sql } from 'drizzle-orm';
 import { connectPostgres, type Db, queryRows } from '../src/db/client.js';
 import { createFieldCipher } from '../src/lib/crypto.js';
 import { verifyLedger } from '../src/modules/ledger/verify.service.js';
-import type { Person } from '../src/modules/rewards/definitions.js';
+import { type Person, zeroPerformance } from '../src/modules/rewards/definitions.js';
 import { runEngine } from '../src/modules/rewards/engine.js';
 import { activeRuleSet } from '../src/modules/rewards/rule-sets.service.js';
 import { pgFloor, scratchDatabase } from './floor.js';
@@ -47,8 +47,7 @@ function engineEps(set: Awaited<ReturnType<typeof activeRuleSet>>): number {
   const levels = [0, 20_000, 40_000, 60_000, 80_000];
   const person = (id: number): Person => {
     const rank = 1 + (id % 5);
-    const zero = 0n;
-    return { memberId: id, levelId: rank, levelName: `L${rank}`, rank, ratePpm: levels[rank - 1]!, active: id % 7 !== 0, performance: { personalThisMonth: zero, personalLastMonth: zero, personalLifetime: zero, teamThisMonth: zero, teamLastMonth: zero, teamLifetime: zero } };
+    return { memberId: id, levelId: rank, levelName: `L${rank}`, rank, ratePpm: levels[rank - 1]!, active: id % 7 !== 0, performance: zeroPerformance };
   };
   const n = 300_000;
   const usage = new Map<string, bigint>();
