@@ -10,7 +10,9 @@ import { signPush } from '../src/modules/channels/push-signature.js';
  */
 export async function startServer(databaseUrl: string, dataKey: string, env: Record<string, string> = {}): Promise<{ base: string; process: ChildProcess }> {
   const root = path.resolve(import.meta.dirname, '..');
-  const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // BENCH_SERVER_NODE_ARGS: extra node flags for the server (e.g. --cpu-prof when profiling).
+  const extra = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const server = spawn(process.execPath, [...extra, '--import', 'tsx', 'src/main.ts'], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '16', PORT: '0', LOG_LEVEL: 'error', DATA_ENCRYPTION_KEY: dataKey, NODE_ENV: 'production', BODY_LIMIT_BYTES: String(4 * 1024 * 1024), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
 import { createFieldCipher } from '../../src/lib/crypto.js';
@@ -6,7 +7,11 @@ import { systemAuditContext } from '../../src/modules/audit/audit.service.js';
 import { bindMerchant, createChannel } from '../../src/modules/channels/channels.service.js';
 import { ingestRecords } from '../../src/modules/channels/ingest.service.js';
 import { runDailyLevelSweep } from '../../src/modules/levels/level-jobs.js';
-import { sweepUpgrades } from '../../src/modules/levels/upgrades.service.js';
+import { currentMonth, sweepUpgrades, upgradeCandidates } from '../../src/modules/levels/upgrades.service.js';
+import { highestReachable, levelOf, upgradeRanks } from '../../src/modules/levels/ladder.js';
+import { readLadder } from '../../src/modules/levels/ladder.service.js';
+import { loadFacts, memberLevelRows } from '../../src/modules/levels/member-level.service.js';
+import { shiftMonth } from '../../src/modules/performance/performance.service.js';
 import { drainAllPerformance } from './drain.js';
 import { bindFirst, moveMember } from '../../src/modules/referrals/tree.service.js';
 import { bearer, createTestContext, type TestContext } from '../helpers/app.js';
@@ -167,4 +172,61 @@ describe('performance upgrades', () => {
     const runs = await queryRows<{ n: unknown }>(db(), sql`select count(*) as n from level_job_runs where job = 'daily_sweep'`);
     expect(Number(runs[0]!.n)).toBe(1);
   });
+
+  it('the screen after a performance batch never misses a member a level would accept (random ladders, trees, levels and figures)', async () => {
+    const month = currentMonth();
+    const fen = fc.integer({ min: 0, max: 40 }).map((n) => String(n * 500));
+    const condition = fc.oneof(
+      fc.record({ kind: fc.constant('personal_performance'), period: fc.constantFrom('this_month', 'last_month', 'lifetime'), minFen: fen }),
+      fc.record({ kind: fc.constant('team_performance'), period: fc.constantFrom('this_month', 'last_month', 'lifetime'), minFen: fen, includeSelf: fc.boolean() }),
+      fc.record({ kind: fc.constant('direct_members'), min: fc.integer({ min: 0, max: 3 }), minLevelRank: fc.option(fc.integer({ min: 1, max: 4 }), { nil: null }) }),
+      fc.record({ kind: fc.constant('increment'), scope: fc.constantFrom('personal', 'team'), minFen: fen }),
+    );
+    const conditionSet = fc.record({ mode: fc.constantFrom('all', 'any'), conditions: fc.array(condition, { minLength: 1, maxLength: 3 }) });
+    const figures = fc.record({ ps: fen, pr: fc.integer({ min: 0, max: 2000 }), ts: fen, tr: fc.integer({ min: 0, max: 2000 }) });
+    let evaluated = 0;
+    let reachable = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          sets: fc.array(conditionSet, { minLength: 3, maxLength: 3 }),
+          parents: fc.array(fc.nat(), { minLength: 11, maxLength: 11 }),
+          ranks: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 12, maxLength: 12 }),
+          // Per member: this month, last month, and a month before (lifetime), each maybe absent.
+          months: fc.array(fc.array(fc.option(figures, { freq: 2 }), { minLength: 3, maxLength: 3 }), { minLength: 12, maxLength: 12 }),
+        }),
+        async ({ sets, parents, ranks, months }) => {
+          const ids = await useLadder([{ name: '基础', rank: 1 }, ...sets.map((upgrade, i) => ({ name: `L${i + 2}`, rank: i + 2, upgrade }))]);
+          const levelIdOfRank = (rank: number) => ids.get(rank === 1 ? '基础' : `L${rank}`)!;
+          const members = await insertMembers(db(), 12);
+          // A random tree: member i's parent is one of the members before it.
+          for (let i = 1; i < members.length; i++) {
+            await db().transaction((tx) => bindFirst(tx, { memberId: members[i]!, parentId: members[parents[i - 1]! % i]!, via: 'invite_code', actor }));
+          }
+          const rows = members.flatMap((id, i) => (ranks[i]! > 1 ? [`(${id}, ${levelIdOfRank(ranks[i]!)}, 'staff')`] : []));
+          if (rows.length) await db().execute(sql.raw(`insert into member_levels (member_id, level_id, cause) values ${rows.join(',')} on conflict (member_id) do update set level_id = excluded.level_id`));
+          const perf = members.flatMap((id, i) =>
+            months[i]!.flatMap((f, k) => (f ? [`(${id}, '${shiftMonth(month, -k)}', ${f.ps}, ${f.pr}, 1, ${f.ts}, ${f.tr}, 0)`] : [])),
+          );
+          if (perf.length) await db().execute(sql.raw(`insert into member_performance (member_id, month, personal_settled, personal_refunded, personal_txns, team_settled, team_refunded, team_active) values ${perf.join(',')}`));
+
+          const ladder = await readLadder(db());
+          const screened = new Set(await upgradeCandidates(db(), ladder, members, month));
+          const facts = await loadFacts(db(), ladder, members, month, upgradeRanks(ladder));
+          const held = await memberLevelRows(db(), members);
+          for (const id of members) {
+            evaluated++;
+            const reached = highestReachable(ladder, levelOf(ladder, held.get(id)?.levelId), facts.get(id)!);
+            if (reached) {
+              reachable++;
+              expect(screened.has(id), `member ${id} can reach ${reached.level.name} but the screen dropped it`).toBe(true);
+            }
+          }
+        },
+      ),
+      { numRuns: 25, seed: Number(process.env.PROPERTY_SEED ?? Date.now() % 1_000_000) },
+    );
+    // Not vacuous: a fair share of the members could rise.
+    expect(reachable).toBeGreaterThan(evaluated / 10);
+  }, 120_000);
 });

@@ -71,37 +71,40 @@ export async function evaluateParentsOf(tx: Db, memberIds: number[], month = cur
   return evaluateUpgrades(tx, await parentsOf(tx, memberIds), month, ladder);
 }
 
-const UNKNOWN_HIGH = 10n ** 18n;
-const isTeamCondition = (c: Condition) => c.kind === 'team_performance' || (c.kind === 'increment' && c.scope === 'team');
-
 /**
- * Of the upline members whose only change was their team's figures, those a
- * level above them could now accept. A sale reaches every ancestor (a
- * thousand for a deep member), so the full evaluation — lifetime sums,
- * direct members by level — is kept for the few that pass this cheap test:
- * one read of this and last month's row, the direct count and the level.
- * The test can only overstate (lifetime figures count as unknown-high,
- * direct members at any level as all directs), never miss: a level whose
- * conditions hold only through personal figures or direct members cannot
- * have been changed by a team figure, and in an `any` set only its team
- * conditions can have turned.
+ * Of the members whose figures a performance batch changed, those a level
+ * above them could now accept. A sale changes the figures of every ancestor
+ * (a thousand for a deep member), so the full evaluation — direct members
+ * counted by level through their children's rows — is kept for the few that
+ * pass this test: one read per member of its level, its direct count and
+ * its performance rows (this month, last month and lifetime, exactly). The
+ * test can only overstate, never miss: direct members at a minimum level
+ * are counted as all direct members, everything else is what the full
+ * evaluation reads.
  */
-export async function teamChangeCandidates(tx: Db, ladder: Ladder, memberIds: number[], month: string): Promise<number[]> {
-  const teamLevels = ladder.levels.filter((l) => l.enabled && l.upgrade.conditions.some(isTeamCondition));
-  if (memberIds.length === 0 || teamLevels.length === 0) return [];
-  const rows = await queryRows<{ id: number | string; level_id: number | string | null; direct_count: number | null; tp: string | null; tt: string | null; lp: string | null; lt: string | null }>(tx, sql`
-    select u.id, ml.level_id, mt.direct_count,
-      (tm.personal_settled - tm.personal_refunded)::text as tp, (tm.team_settled - tm.team_refunded)::text as tt,
-      (lm.personal_settled - lm.personal_refunded)::text as lp, (lm.team_settled - lm.team_refunded)::text as lt
-    from unnest(${`{${memberIds.join(',')}}`}::bigint[]) as u(id)
+export async function upgradeCandidates(tx: Db, ladder: Ladder, memberIds: number[], month: string): Promise<number[]> {
+  const upgradable = ladder.levels.filter((l) => l.enabled && l.upgrade.conditions.length > 0);
+  if (memberIds.length === 0 || upgradable.length === 0) return [];
+  const last = shiftMonth(month, -1);
+  const ids = `{${memberIds.join(',')}}`;
+  const rows = await queryRows<{ id: number | string; level_id: number | string | null; direct_count: number | null; tp: string | null; tt: string | null; lp: string | null; lt: string | null; ap: string | null; at: string | null }>(tx, sql`
+    with f as (
+      select p.member_id,
+        sum(p.personal_settled - p.personal_refunded) filter (where p.month = ${month}::date)::text as tp,
+        sum(p.team_settled - p.team_refunded) filter (where p.month = ${month}::date)::text as tt,
+        sum(p.personal_settled - p.personal_refunded) filter (where p.month = ${last}::date)::text as lp,
+        sum(p.team_settled - p.team_refunded) filter (where p.month = ${last}::date)::text as lt,
+        sum(p.personal_settled - p.personal_refunded)::text as ap, sum(p.team_settled - p.team_refunded)::text as at
+      from member_performance p where p.member_id = any(${ids}::bigint[]) group by p.member_id)
+    select u.id, ml.level_id, mt.direct_count, f.tp, f.tt, f.lp, f.lt, f.ap, f.at
+    from unnest(${ids}::bigint[]) as u(id)
     left join member_levels ml on ml.member_id = u.id
     left join member_tree mt on mt.member_id = u.id
-    left join member_performance tm on tm.member_id = u.id and tm.month = ${month}::date
-    left join member_performance lm on lm.member_id = u.id and lm.month = ${shiftMonth(month, -1)}::date`);
+    left join f on f.member_id = u.id`);
   const out: number[] = [];
   for (const r of rows) {
     const current = levelOf(ladder, r.level_id === null ? null : Number(r.level_id));
-    const above = teamLevels.filter((l) => l.rank > current.rank);
+    const above = upgradable.filter((l) => l.rank > current.rank);
     if (above.length === 0) continue;
     const fig = (personal: string | null, team: string | null, m: string) => {
       const p = BigInt(personal ?? 0);
@@ -109,35 +112,32 @@ export async function teamChangeCandidates(tx: Db, ladder: Ladder, memberIds: nu
       return { month: m, personalSettled: 0n, personalRefunded: 0n, personalNet: p, personalSales: 0, teamNet: t, teamSettled: 0n, teamRefunded: 0n, teamActive: 0 };
     };
     const thisMonth = fig(r.tp, r.tt, month);
-    const lastMonth = fig(r.lp, r.lt, shiftMonth(month, -1));
+    const lastMonth = fig(r.lp, r.lt, last);
     const directs = Number(r.direct_count ?? 0);
     const facts: LevelFacts = {
       performance: {
         thisMonth,
         lastMonth,
-        lifetime: { personalNet: UNKNOWN_HIGH, teamNet: UNKNOWN_HIGH },
+        lifetime: { personalNet: BigInt(r.ap ?? 0), teamNet: BigInt(r.at ?? 0) },
         increment: { personal: thisMonth.personalNet - lastMonth.personalNet, team: thisMonth.teamNet - lastMonth.teamNet },
       },
       directMembers: directs,
       directMembersAtRank: new Map(ladder.levels.map((l) => [l.rank, directs])),
     };
-    const mayAccept = above.some((l) => {
-      const set = l.upgrade.mode === 'any' ? { mode: 'any' as const, conditions: l.upgrade.conditions.filter(isTeamCondition) } : l.upgrade;
-      return evaluateConditionSet(set, facts, false).holds;
-    });
-    if (mayAccept) out.push(Number(r.id));
+    if (above.some((l) => evaluateConditionSet(l.upgrade, facts, false).holds)) out.push(Number(r.id));
   }
   return out;
 }
 
-// After each performance batch, in its transaction: the members who sold, and the upline members a level could now accept.
+// After each performance batch, in its transaction: every member whose figures changed, screened, then evaluated in full.
 onPerformanceChanged(async (tx, change) => {
   const month = currentMonth();
   const ladder = await readLadderForChange(tx);
   if (!hasPerformanceUpgrades(ladder)) return;
-  const candidates = [...change.personal];
-  for (let i = 0; i < change.teamOnly.length; i += 10 * EVALUATION_CHUNK) {
-    candidates.push(...(await teamChangeCandidates(tx, ladder, change.teamOnly.slice(i, i + 10 * EVALUATION_CHUNK), month)));
+  const changed = [...change.personal, ...change.teamOnly];
+  const candidates: number[] = [];
+  for (let i = 0; i < changed.length; i += 10 * EVALUATION_CHUNK) {
+    candidates.push(...(await upgradeCandidates(tx, ladder, changed.slice(i, i + 10 * EVALUATION_CHUNK), month)));
   }
   await evaluateUpgrades(tx, candidates, month, ladder);
 });

@@ -11,15 +11,23 @@ export const PERFORMANCE_CONSUMER = 'performance';
 // ---------------------------------------------------------------- months
 
 const monthFormatters = new Map<string, Intl.DateTimeFormat>();
+/** Memo per zone and minute (zone offsets are whole minutes): a batch of 5,000 events would otherwise format 10,000 dates. */
+const monthMemo = new Map<string, string>();
 /** The month (first day, 'YYYY-MM-01') that `at` falls in, in the platform time zone. */
 export function monthOf(at: Date, timeZone: string): string {
+  const key = `${timeZone}|${Math.floor(at.getTime() / 60_000)}`;
+  const hit = monthMemo.get(key);
+  if (hit !== undefined) return hit;
   let f = monthFormatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' });
     monthFormatters.set(timeZone, f);
   }
   const parts = f.formatToParts(at);
-  return `${parts.find((p) => p.type === 'year')!.value}-${parts.find((p) => p.type === 'month')!.value}-01`;
+  const month = `${parts.find((p) => p.type === 'year')!.value}-${parts.find((p) => p.type === 'month')!.value}-01`;
+  if (monthMemo.size > 10_000) monthMemo.clear();
+  monthMemo.set(key, month);
+  return month;
 }
 
 export function shiftMonth(month: string, by: number): string {
