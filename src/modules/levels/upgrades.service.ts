@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.js';
 import { systemAuditContext } from '../audit/audit.service.js';
 import { monthOf, onPerformanceChanged, shiftMonth } from '../performance/performance.service.js';
-import { type Condition, evaluateConditionSet, type LevelFacts } from './conditions.js';
+import { evaluateConditionSet, type LevelFacts } from './conditions.js';
 import { onSubtreeMoved } from '../referrals/tree.service.js';
 import { directsMayLift, hasPerformanceUpgrades, highestReachable, type Ladder, levelOf, upgradeRanks } from './ladder.js';
 import { ladderAtVersion, readLadderForChange } from './ladder.service.js';
