@@ -42,6 +42,12 @@ export interface EntryInput {
   sourceId: string;
   memo?: string | undefined;
   postings: PostingInput[];
+  /**
+   * An id taken beforehand with reserveEntryIds, for callers that write the
+   * records pointing at the entry first and post last (so the wallet rows
+   * the post locks are held only until the commit that follows).
+   */
+  id?: number | undefined;
 }
 
 export interface WalletBalance {
@@ -80,6 +86,13 @@ function validate(e: EntryInput): void {
     sum += p.amount;
   }
   if (sum !== 0n) throw new AppError('UNBALANCED_ENTRY', `Entry ${e.idempotencyKey} does not balance (sum ${sum})`);
+}
+
+/** Ids for entries about to be posted (see EntryInput.id); unused ones are simply skipped, as rolled-back inserts skip theirs. */
+export async function reserveEntryIds(tx: Db, count: number): Promise<number[]> {
+  if (count === 0) return [];
+  const rows = await queryRows<{ id: string }>(tx, sql`select nextval('ledger_entries_id_seq')::text as id from generate_series(1, ${count}::int)`);
+  return rows.map((r) => Number(r.id));
 }
 
 export async function post(tx: Db, entry: EntryInput): Promise<PostResult> {
@@ -171,10 +184,11 @@ async function insertEntries(tx: Db, unique: { entry: EntryInput; fingerprint: s
         ${sql.param(unique.map((u) => u.entry.sourceType))}::text[],
         ${sql.param(unique.map((u) => u.entry.sourceId))}::text[],
         ${sql.param(unique.map((u) => u.entry.memo ?? null))}::text[],
-        ${sql.param(unique.map((u) => u.fingerprint))}::text[]) with ordinality as t(k, kind, st, si, memo, fp, ord)),
+        ${sql.param(unique.map((u) => u.fingerprint))}::text[],
+        ${intArray(unique.map((u) => u.entry.id ?? null))}::bigint[]) with ordinality as t(k, kind, st, si, memo, fp, id, ord)),
     ins_e as (
-      insert into ledger_entries (idempotency_key, kind, source_type, source_id, memo, fingerprint)
-      select k, kind, st, si, memo, fp from e_in order by ord
+      insert into ledger_entries (id, idempotency_key, kind, source_type, source_id, memo, fingerprint) overriding system value
+      select coalesce(id, nextval('ledger_entries_id_seq')), k, kind, st, si, memo, fp from e_in order by ord
       on conflict (idempotency_key) do nothing
       returning id, idempotency_key),
     p_in as (

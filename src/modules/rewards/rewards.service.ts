@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.js';
 import type { Fen } from '../../lib/money.js';
-import { type EntryInput, postBatch } from '../ledger/ledger.service.js';
+import { type EntryInput, postBatch, reserveEntryIds } from '../ledger/ledger.service.js';
 import { dayOf } from '../levels/level-jobs.js';
 import type { DomainEvents } from '../outbox/events.js';
 import { consumeEvents, drainConsumer, type OutboxEvent } from '../outbox/outbox.service.js';
@@ -145,8 +145,18 @@ async function payRun(tx: Db, set: RuleSet, sources: AnyRewardEvent[], timeZone:
   await writeRun(tx, set, computed);
 }
 
+/**
+ * Writes a run's payouts. The ledger entry is posted last: it locks the
+ * recipients' wallet rows, and members near the top of the tree are paid by
+ * nearly every batch, so concurrent pushes would otherwise queue behind each
+ * other's remaining inserts. The entry ids are reserved first, so the payout
+ * lines, frozen lots and event records can point at their entry before it
+ * is posted.
+ */
 async function writeRun(tx: Db, set: RuleSet, computed: Computed[]): Promise<void> {
   const paying = computed.filter((c) => c.result.payouts.length > 0);
+  const ids = await reserveEntryIds(tx, paying.length);
+  const entryOf = new Map<number, number>(paying.map((c, i) => [c.event.id, ids[i]!]));
   // One credit per member per event (a member paid twice by one event, e.g. a rule and profit share, gets one posting and one lot).
   const perMemberOf = paying.map((c) => {
     const perMember = new Map<number, Fen>();
@@ -156,6 +166,7 @@ async function writeRun(tx: Db, set: RuleSet, computed: Computed[]): Promise<voi
   const entries: EntryInput[] = paying.map((c, i) => {
     const perMember = perMemberOf[i]!;
     return {
+      id: ids[i]!,
       idempotencyKey: `reward:${c.event.id}`,
       kind: 'reward',
       ...ledgerSourceOf(c.event.kind, c.source),
@@ -166,39 +177,30 @@ async function writeRun(tx: Db, set: RuleSet, computed: Computed[]): Promise<voi
       ],
     };
   });
-  const posted = await postBatch(tx, entries);
-  const entryOf = new Map<number, number>();
-  const fresh = new Set<number>();
-  paying.forEach((c, i) => {
-    entryOf.set(c.event.id, posted[i]!.entryId);
-    if (posted[i]!.created) fresh.add(c.event.id);
-  });
 
   // Rows travel as one JSON document per table (bigints as strings): PostgreSQL parses it natively, where
   // a dozen array parameters would each be quoted element by element by the driver.
   const payoutRows = paying.flatMap((c) =>
-    fresh.has(c.event.id)
-      ? c.result.payouts.map((p) => ({
-          event_id: c.event.id,
-          member_id: p.memberId,
-          generation: p.generation,
-          kind: p.source.kind,
-          rule_id: p.source.kind === 'rule' ? p.source.ruleId : null,
-          version: set.version,
-          trigger: c.event.kind,
-          base_fen: p.baseFen.toString(),
-          rate_ppm: p.ratePpm,
-          fixed_fen: p.fixedFen.toString(),
-          gross_fen: p.grossFen.toString(),
-          amount_fen: p.amountFen.toString(),
-          cuts: p.cuts.length ? p.cuts.map((x) => ({ kind: x.kind, fen: x.fen.toString(), roomFen: x.roomFen.toString() })) : null,
-          text: p.text,
-          entry_id: entryOf.get(c.event.id),
-          day: c.event.day,
-          month: c.event.month,
-          level_rank: c.input.ancestors.find((a) => a.memberId === p.memberId)!.rank,
-        }))
-      : [],
+    c.result.payouts.map((p) => ({
+      event_id: c.event.id,
+      member_id: p.memberId,
+      generation: p.generation,
+      kind: p.source.kind,
+      rule_id: p.source.kind === 'rule' ? p.source.ruleId : null,
+      version: set.version,
+      trigger: c.event.kind,
+      base_fen: p.baseFen.toString(),
+      rate_ppm: p.ratePpm,
+      fixed_fen: p.fixedFen.toString(),
+      gross_fen: p.grossFen.toString(),
+      amount_fen: p.amountFen.toString(),
+      cuts: p.cuts.length ? p.cuts.map((x) => ({ kind: x.kind, fen: x.fen.toString(), roomFen: x.roomFen.toString() })) : null,
+      text: p.text,
+      entry_id: entryOf.get(c.event.id),
+      day: c.event.day,
+      month: c.event.month,
+      level_rank: c.input.ancestors.find((a) => a.memberId === p.memberId)!.rank,
+    })),
   );
   if (payoutRows.length > 0) {
     await tx.execute(sql`
@@ -208,36 +210,36 @@ async function writeRun(tx: Db, set: RuleSet, computed: Computed[]): Promise<voi
         fixed_fen bigint, gross_fen bigint, amount_fen bigint, cuts jsonb, text text, entry_id bigint, day date, month date, level_rank int)`);
     // Frozen lots, one per member and entry: what the release job frees and a clawback takes back.
     if (set.freezeDays > 0) {
-      const lots = paying.flatMap((c, i) =>
-        fresh.has(c.event.id)
-          ? [...perMemberOf[i]!].map(([memberId, amount]) => ({ m: memberId, e: entryOf.get(c.event.id)!, st: entries[i]!.sourceType, si: entries[i]!.sourceId, a: amount.toString() }))
-          : [],
-      );
+      const lots = paying.flatMap((c, i) => [...perMemberOf[i]!].map(([memberId, amount]) => ({ m: memberId, e: ids[i]!, st: entries[i]!.sourceType, si: entries[i]!.sourceId, a: amount.toString() })));
       await tx.execute(sql`
         insert into frozen_lots (member_id, entry_id, source_type, source_id, amount, remaining, release_at)
         select m, e, st, si, a, a, now() + make_interval(days => ${set.freezeDays})
         from json_to_recordset(${JSON.stringify(lots)}::json) as t(m bigint, e bigint, st text, si text, a bigint)`);
     }
   }
-  const records = computed.filter((c) => !entryOf.has(c.event.id) || fresh.has(c.event.id));
-  if (records.length === 0) return;
-  const eventRows = records.map((c) => ({
-    event_id: c.event.id,
-    kind: c.event.kind,
-    subject: c.source.subject,
-    member_id: c.event.memberId,
-    base_fen: c.event.baseFen.toString(),
-    occurred_at: c.event.occurredAt.toISOString(),
-    version: set.version,
-    inputs: c.snapshot,
-    total_fen: c.result.totalFen.toString(),
-    entry_id: entryOf.get(c.event.id) ?? null,
-  }));
-  await tx.execute(sql`
-    insert into reward_events (event_id, kind, subject, member_id, base_fen, occurred_at, version, inputs, total_fen, entry_id)
-    select * from json_to_recordset(${JSON.stringify(eventRows)}::json) as t(
-      event_id bigint, kind text, subject text, member_id bigint, base_fen bigint, occurred_at timestamptz, version int, inputs json, total_fen bigint, entry_id bigint)
-    on conflict (event_id) do nothing`);
+  if (computed.length > 0) {
+    const eventRows = computed.map((c) => ({
+      event_id: c.event.id,
+      kind: c.event.kind,
+      subject: c.source.subject,
+      member_id: c.event.memberId,
+      base_fen: c.event.baseFen.toString(),
+      occurred_at: c.event.occurredAt.toISOString(),
+      version: set.version,
+      inputs: c.snapshot,
+      total_fen: c.result.totalFen.toString(),
+      entry_id: entryOf.get(c.event.id) ?? null,
+    }));
+    // Callers pass only events without a record (the consumer skips those paid by their push), so every one is new.
+    await tx.execute(sql`
+      insert into reward_events (event_id, kind, subject, member_id, base_fen, occurred_at, version, inputs, total_fen, entry_id)
+      select * from json_to_recordset(${JSON.stringify(eventRows)}::json) as t(
+        event_id bigint, kind text, subject text, member_id bigint, base_fen bigint, occurred_at timestamptz, version int, inputs json, total_fen bigint, entry_id bigint)`);
+  }
+  const posted = await postBatch(tx, entries);
+  // An entry that already existed would mean an event paid before without its record: refuse rather than write lines twice.
+  const replayed = posted.findIndex((p) => !p.created);
+  if (replayed >= 0) throw new Error(`reward entry ${entries[replayed]!.idempotencyKey} already exists but its event has no record`);
 }
 
 /**
