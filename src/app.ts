@@ -23,6 +23,7 @@ import { reconciliationRoutes } from './modules/reconciliation/reconciliation.ro
 import { onboardingRoutes } from './modules/onboarding/onboarding.routes.js';
 import { levelRoutes } from './modules/levels/levels.routes.js';
 import { rewardRoutes } from './modules/rewards/rewards.routes.js';
+import { dividendRoutes } from './modules/dividends/dividends.routes.js';
 import { performanceRoutes } from './modules/performance/performance.routes.js';
 import { referralRoutes } from './modules/referrals/referrals.routes.js';
 import { ledgerRoutes } from './modules/ledger/ledger.routes.js';
@@ -119,6 +120,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   performanceRoutes(app, ctx);
   levelRoutes(app, ctx);
   rewardRoutes(app, ctx);
+  dividendRoutes(app, ctx);
 
   const built = app as unknown as App;
   built.routeRegistry = routeRegistry;

@@ -10,13 +10,14 @@ import { withdrawalSettingsDef } from './modules/withdrawals/withdrawal-settings
 import { processApiPayouts } from './modules/withdrawals/withdrawals.service.js';
 import { consumePerformance } from './modules/performance/performance.service.js';
 import { consumeRewards } from './modules/rewards/rewards.service.js';
+import { exclusively, runSettlementSchedule, SETTLEMENT_JOB_KEY } from './modules/dividends/settlement-jobs.js';
 
 /**
  * Periodic work of one server instance. Each job is safe to run in several
  * instances at once (rows are claimed with SKIP LOCKED and every money
  * movement has its own idempotency key), so no leader election is needed yet.
  */
-export function startBackgroundJobs(db: Db, log: FastifyBaseLogger, intervalMs = 60_000, timeZone = 'Asia/Shanghai'): () => Promise<void> {
+export function startBackgroundJobs(db: Db, log: FastifyBaseLogger, intervalMs = 60_000, timeZone = 'Asia/Shanghai', kind: 'postgres' | 'pglite' = 'postgres'): () => Promise<void> {
   const sandbox = createSandboxPayoutChannel(async () => (await readSettings(db, withdrawalSettingsDef)).value.sandboxOutcome);
   const jobs: { name: string; run: () => Promise<unknown> }[] = [
     { name: 'release-frozen', run: () => releaseDue(db) },
@@ -25,7 +26,9 @@ export function startBackgroundJobs(db: Db, log: FastifyBaseLogger, intervalMs =
     { name: 'held-refunds', run: () => sweepHeldRefunds(db) },
     // Once per day / per month in the platform time zone (the run is recorded; other ticks return at once).
     { name: 'level-daily-sweep', run: () => runDailyLevelSweep(db, timeZone) },
-    { name: 'level-monthly-downgrade', run: () => runMonthlyDowngrade(db, timeZone) },
+    { name: 'level-monthly-downgrade', run: () => exclusively(db, kind, 2, () => runMonthlyDowngrade(db, timeZone)) },
+    // Statistics on the configured day and time, payment once allowed; one instance at a time (an advisory lock).
+    { name: 'settlement', run: () => exclusively(db, kind, SETTLEMENT_JOB_KEY, () => runSettlementSchedule(db, timeZone)) },
   ];
   return runEvery(intervalMs, async () => {
     for (const job of jobs) {

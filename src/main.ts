@@ -30,7 +30,7 @@ async function main() {
   }
 
   const app = await buildApp({ config, database, logger: log, hasher });
-  const stopJobs = startBackgroundJobs(database.db, log, 60_000, config.PLATFORM_TIMEZONE);
+  const stopJobs = startBackgroundJobs(database.db, log, 60_000, config.PLATFORM_TIMEZONE, database.kind);
   const stopConsumers = startEventConsumers(database.db, log, config.PLATFORM_TIMEZONE, 1_000, config.EVENT_CONSUMERS);
   let stopping = false;
   const stop = async (signal: string) => {

@@ -17,6 +17,33 @@ import { systemAuditContext } from '../modules/audit/audit.service.js';
 import { simulateChannel } from './simulate-channel.js';
 import { activeRuleSet, readDraft, ruleSetAt } from '../modules/rewards/rule-sets.service.js';
 import { simulate } from '../modules/rewards/simulation.service.js';
+import { parseMonth } from '../modules/performance/performance.service.js';
+import { type Progress, runSummaries, type RunSummary, settleMonth } from '../modules/dividends/settlement.service.js';
+
+/** A progress bar on stderr with rate and ETA (a line per tenth when stderr is not a terminal). */
+function progressBar(label: string) {
+  let lastTenth = -1;
+  return (p: Progress) => {
+    const elapsed = (Date.now() - new Date(p.startedAt).getTime()) / 1000;
+    const rate = elapsed > 0 ? p.done / elapsed : 0;
+    const eta = rate > 0 ? Math.max(0, (p.total - p.done) / rate) : 0;
+    const share = p.total > 0 ? Math.min(1, p.done / p.total) : 1;
+    const bar = `${'█'.repeat(Math.floor(share * 24))}${'░'.repeat(24 - Math.floor(share * 24))}`;
+    const line = `${label} ${p.stage.padEnd(10)} ${bar} ${(share * 100).toFixed(0).padStart(3)}% ${p.done}/${p.total} · ${Math.floor(rate)}/s · ETA ${eta.toFixed(0)}s`;
+    if (process.stderr.isTTY) process.stderr.write(`\r${line}${p.stage === 'done' || p.stage === 'preview' ? '\n' : ''}`);
+    else if (Math.floor(share * 10) !== lastTenth || p.stage === 'done' || p.stage === 'preview') {
+      lastTenth = Math.floor(share * 10);
+      process.stderr.write(`${line}\n`);
+    }
+  };
+}
+
+function printRun(r: RunSummary) {
+  console.log(`Run ${r.id} · ${r.month} · ${r.state} · tiers v${r.tiersVersion} · volume ${r.volumeFen === null ? '—' : formatYuan(BigInt(r.volumeFen))} yuan · pay into ${r.payInto}${r.approvalRequired ? ' after approval' : ''}`);
+  for (const t of r.tiers) {
+    console.log(`  ${t.name.padEnd(8)} pool ${formatYuan(BigInt(t.poolFen)).padStart(12)}  qualifiers ${String(t.qualifiers).padStart(7)}  share ${formatYuan(BigInt(t.shareFen)).padStart(10)}  remainder ${formatYuan(BigInt(t.remainderFen)).padStart(6)}  paid ${formatYuan(BigInt(t.paidFen)).padStart(12)}`);
+  }
+}
 
 /** 00:00 of a calendar day in a time zone, as an instant. */
 function zonedMidnight(day: string, timeZone: string): Date {
@@ -160,6 +187,43 @@ export const commands: Command[] = [
       console.log(`${r.events} event(s), volume ${formatYuan(r.volumeFen)} yuan; v${r.draftVersion} (draft) against v${r.publishedVersion} (published)`);
       console.log(`total   ${formatYuan(r.draft.totalFen).padStart(14)}  ${formatYuan(r.published.totalFen).padStart(14)}  (${pct(r.draft.shareOfVolumePpm)} vs ${pct(r.published.shareOfVolumePpm)} of volume)`);
       for (const d of r.difference.byRule) console.log(`${d.name.padEnd(8)} ${formatYuan(d.draftFen).padStart(14)}  ${formatYuan(d.publishedFen).padStart(14)}  ${formatYuan(d.differenceFen).padStart(14)}`);
+      return 0;
+    },
+  },
+  {
+    name: 'settlement preview',
+    summary: 'Compute the statistics of a month (opening its run if needed) and print the preview; pays nothing',
+    options: { month: { type: 'string', description: 'the month to settle, e.g. 2026-10' } },
+    async run({ database, config, values }) {
+      if (typeof values.month !== 'string') throw new Error('--month is required');
+      const run = await settleMonth(database.db, systemAuditContext('cli'), parseMonth(values.month), config.PLATFORM_TIMEZONE, { pay: false, onProgress: progressBar(values.month) });
+      printRun(run);
+      return 0;
+    },
+  },
+  {
+    name: 'settlement run',
+    summary: 'Settle a month: statistics, preview, and payment (when approved, or when approval is off); resumes an interrupted run',
+    options: { month: { type: 'string', description: 'the month to settle, e.g. 2026-10' } },
+    async run({ database, config, values }) {
+      if (typeof values.month !== 'string') throw new Error('--month is required');
+      const run = await settleMonth(database.db, systemAuditContext('cli'), parseMonth(values.month), config.PLATFORM_TIMEZONE, { pay: true, onProgress: progressBar(values.month) });
+      printRun(run);
+      if (run.state === 'preview') console.log('Waiting for finance approval (POST /api/admin/settlement/runs/:id/approve), then run this again.');
+      return 0;
+    },
+  },
+  {
+    name: 'settlement status',
+    summary: 'The latest settlement runs with their stage, progress and tiers',
+    options: { month: { type: 'string', description: 'only this month, e.g. 2026-10' } },
+    async run({ database, values }) {
+      const runs = await runSummaries(database.db, { month: typeof values.month === 'string' ? parseMonth(values.month) : undefined, limit: 12 });
+      if (runs.length === 0) console.log('No settlement runs yet.');
+      for (const r of runs) {
+        printRun(r);
+        if (r.state === 'collecting' || r.state === 'paying') console.log(`  progress: ${r.progress.stage} ${r.progress.done ?? 0}/${r.progress.total ?? 0}`);
+      }
       return 0;
     },
   },

@@ -14,7 +14,11 @@ Run "npm run cli -- <command> --help" for a command's options.
 Configuration comes from the same environment variables as the server (see README).`;
 
 export async function runCli(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const [first, ...others] = argv;
+  // Two-word commands (settlement preview|run|status) are named with their space.
+  const twoWords = first && others[0] && commands.some((c) => c.name === `${first} ${others[0]}`);
+  const name = twoWords ? `${first} ${others[0]}` : first;
+  const rest = twoWords ? others.slice(1) : others;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage);
     return name ? 0 : 2;

@@ -15,3 +15,4 @@ export * from '../modules/onboarding/onboarding.schema.js';
 export * from '../modules/performance/performance.schema.js';
 export * from '../modules/levels/levels.schema.js';
 export * from '../modules/rewards/rewards.schema.js';
+export * from '../modules/dividends/dividends.schema.js';

@@ -19,6 +19,7 @@ import { type Account, type MemberAccount, memberAccounts } from './ledger.schem
 export type EntryKind =
   | 'credit'
   | 'reward'
+  | 'dividend'
   | 'release'
   | 'clawback'
   | 'withdrawal_request'

@@ -20,6 +20,8 @@ export interface CreditInput {
   memo?: string | undefined;
   /** Set: the credit waits in frozen until then. Unset: straight to available. */
   releaseAt?: Date | undefined;
+  /** The entry's kind in statements and reports (default: credit). */
+  kind?: 'credit' | 'dividend' | undefined;
 }
 
 export async function credit(tx: Db, input: CreditInput): Promise<PostResult> {
@@ -31,7 +33,7 @@ export async function creditBatch(tx: Db, inputs: CreditInput[]): Promise<PostRe
   for (const c of inputs) if (c.amount <= 0n) throw new AppError('BAD_REQUEST', 'A credit must be positive');
   const entries: EntryInput[] = inputs.map((c) => ({
     idempotencyKey: c.idempotencyKey,
-    kind: 'credit',
+    kind: c.kind ?? 'credit',
     sourceType: c.sourceType,
     sourceId: c.sourceId,
     memo: c.memo,

@@ -1,0 +1,460 @@
+import { sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../../db/client.js';
+import { AppError, conflict, notFound } from '../../lib/errors.js';
+import type { Fen } from '../../lib/money.js';
+import { type AuditContext, recordAudit } from '../audit/audit.service.js';
+import { closeMonth, monthOf, shiftMonth } from '../performance/performance.service.js';
+import { readSettings } from '../settings/settings.service.js';
+import { creditBatch } from '../wallets/wallets.service.js';
+import type { SettlementState } from './dividends.schema.js';
+import { settlementSettingsDef } from './settlement-settings.js';
+import { type MemberMonthFacts, poolOf, qualifiedDirectDefinitions, qualifiedDirectsKey, qualify, split, type Tier } from './tiers.js';
+import { tiersAtVersion } from './tiers.service.js';
+
+/**
+ * Monthly settlement of dividends (SPEC §8) as a state machine:
+ *
+ *   collecting → preview → approved → paying → paid
+ *        ↘          ↘          ↘
+ *                 cancelled
+ *
+ * Statistics close the month's performance, then qualify members chunk by
+ * chunk (each chunk commits its qualifiers and the progress); a run found
+ * still collecting after a crash starts its statistics over. Payment goes
+ * tier by tier in chunks, each chunk one transaction that posts the credits
+ * (idempotency key per month, tier and member) and marks its qualifiers
+ * paid, so a crash at any point resumes with exactly the unpaid ones.
+ * Every chunk locks the run row first: two workers on one run take turns
+ * instead of paying the same members.
+ */
+
+const transitions: Record<SettlementState, SettlementState[]> = {
+  collecting: ['preview', 'cancelled'],
+  preview: ['approved', 'paying', 'cancelled'],
+  approved: ['paying', 'cancelled'],
+  paying: ['paid'],
+  paid: [],
+  cancelled: [],
+};
+export const canMove = (from: SettlementState, to: SettlementState) => transitions[from].includes(to);
+
+export const STATISTICS_CHUNK = 5_000;
+export const PAYMENT_CHUNK = 2_000;
+
+export interface Progress {
+  stage: 'statistics' | 'preview' | 'payment' | 'done';
+  done: number;
+  total: number;
+  startedAt: string;
+  updatedAt: string;
+}
+export type ProgressListener = (p: Progress) => void;
+
+interface RunRow {
+  id: number;
+  month: string;
+  state: SettlementState;
+  tiers_version: number;
+  volume_fen: string | null;
+  pay_into: 'available' | 'frozen';
+  approval_required: number;
+  progress: Partial<Progress>;
+}
+
+async function lockRun(tx: Db, runId: number): Promise<RunRow> {
+  const [run] = await queryRows<RunRow>(tx, sql`
+    select id, month::text as month, state, tiers_version, volume_fen::text, pay_into, approval_required, progress
+    from settlement_runs where id = ${runId} for update`);
+  if (!run) throw notFound('Settlement run');
+  return { ...run, id: Number(run.id) };
+}
+
+async function moveRun(tx: Db, run: RunRow, to: SettlementState, extra = sql``) {
+  if (!canMove(run.state, to)) throw conflict(`A ${run.state} run cannot become ${to}`, { state: run.state });
+  await tx.execute(sql`update settlement_runs set state = ${to} ${extra} where id = ${run.id}`);
+}
+
+const monthLabel = (month: string) => month.slice(0, 7);
+
+// ---------------------------------------------------------------- starting
+
+/**
+ * Opens the run of a month that has ended. One run per month: a second is
+ * refused (409), and a paid month can never be run again; only a cancelled
+ * run leaves room for a new one.
+ */
+export async function openRun(db: Db, actor: AuditContext, month: string, timeZone: string, now = new Date()): Promise<number> {
+  if (month >= monthOf(now, timeZone)) throw new AppError('BAD_REQUEST', `${monthLabel(month)} has not ended yet; a month is settled after it ends`, { month });
+  const { value: s } = await readSettings(db, settlementSettingsDef);
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(7001008, 0)`);
+    const [existing] = await queryRows<{ id: number | string; state: SettlementState }>(tx, sql`
+      select id, state from settlement_runs where month = ${month}::date and state <> 'cancelled'`);
+    if (existing) {
+      throw conflict(
+        existing.state === 'paid' ? `${monthLabel(month)} has been paid already; a paid month is never settled twice` : `${monthLabel(month)} already has a run (${existing.state}); cancel it first to start over`,
+        { runId: Number(existing.id), state: existing.state },
+      );
+    }
+    const [head] = await queryRows<{ version: number }>(tx, sql`select max(version) as version from dividend_tier_versions`);
+    if (!head?.version) throw new AppError('BAD_REQUEST', 'No dividend tiers are configured');
+    const [row] = await queryRows<{ id: number | string }>(tx, sql`
+      insert into settlement_runs (month, state, tiers_version, pay_into, approval_required, progress, created_by_kind, created_by)
+      values (${month}::date, 'collecting', ${head.version}, ${s.payInto}, ${s.approvalRequired ? 1 : 0},
+        ${JSON.stringify({ stage: 'statistics', done: 0, total: 0, startedAt: now.toISOString(), updatedAt: now.toISOString() })}::jsonb,
+        ${actor.actorKind}, ${actor.actorId})
+      returning id`);
+    const id = Number(row!.id);
+    await recordAudit(tx, actor, { action: 'settlement.opened', targetType: 'settlement_run', targetId: id, after: { month: monthLabel(month), tiersVersion: head.version } });
+    return id;
+  });
+}
+
+// ---------------------------------------------------------------- statistics
+
+/**
+ * Facts of a chunk of active members (onboarded, not frozen or closed):
+ * the month's personal and team performance, the team's figure a month
+ * before, and their direct members qualified by each definition in use.
+ */
+async function chunkFacts(db: Db, after: number, limit: number, month: string, defs: ReturnType<typeof qualifiedDirectDefinitions>) {
+  const last = shiftMonth(month, -1);
+  const counts = defs.map(
+    (q, i) => sql`, (select count(*) from member_tree c
+        left join member_levels cl on cl.member_id = c.member_id left join levels lv on lv.id = cl.level_id
+        left join member_performance cp on cp.member_id = c.member_id and cp.month = ${month}::date
+        where c.parent_id = m.id and (${q.minLevelRank !== null ? sql`coalesce(lv.rank, 0) >= ${q.minLevelRank}` : sql`false`}
+          or ${q.minPersonalFen !== null ? sql`coalesce(cp.personal_settled - cp.personal_refunded, 0) >= ${q.minPersonalFen.toString()}::bigint` : sql`false`}))::int as ${sql.raw(`q${i}`)}`,
+  );
+  return queryRows<Record<string, unknown> & { id: number | string; p: string; t: string; lt: string; rank: number | null }>(db, sql`
+    select m.id, coalesce(p.personal_settled - p.personal_refunded, 0)::text as p, coalesce(p.team_settled - p.team_refunded, 0)::text as t,
+      coalesce(lp.team_settled - lp.team_refunded, 0)::text as lt, lv.rank ${sql.join(counts, sql``)}
+    from members m
+    join onboarding_applications oa on oa.member_id = m.id and oa.state = 'active'
+    left join member_performance p on p.member_id = m.id and p.month = ${month}::date
+    left join member_performance lp on lp.member_id = m.id and lp.month = ${last}::date
+    left join member_levels ml on ml.member_id = m.id left join levels lv on lv.id = ml.level_id
+    where m.id > ${after} and m.status = 'active'
+    order by m.id limit ${limit}`);
+}
+
+/**
+ * Computes (or, after a crash, recomputes) the run's statistics and leaves
+ * it in preview: qualifiers per tier with the evidence of every condition,
+ * each tier's pool, equal share and remainder.
+ */
+export async function collectStatistics(db: Db, runId: number, timeZone: string, onProgress?: ProgressListener): Promise<void> {
+  const run = await db.transaction(async (tx) => {
+    const r = await lockRun(tx, runId);
+    if (r.state !== 'collecting') throw conflict(`The run is ${r.state}; statistics are collected only while collecting`, { state: r.state });
+    // A crash may have left part of an earlier attempt: start over.
+    await tx.execute(sql`delete from settlement_qualifiers where run_id = ${runId}`);
+    await tx.execute(sql`delete from settlement_tiers where run_id = ${runId}`);
+    return r;
+  });
+  // Everything received for the month counts, and the month's figures are frozen from here on.
+  await closeMonth(db, timeZone, run.month);
+  const tiers = (await tiersAtVersion(db, run.tiers_version)).filter((t) => t.enabled);
+  const defs = qualifiedDirectDefinitions(tiers);
+  const [{ total }] = (await queryRows<{ total: number | string }>(db, sql`
+    select count(*) as total from members m join onboarding_applications oa on oa.member_id = m.id and oa.state = 'active' where m.status = 'active'`)) as [{ total: number | string }];
+  const startedAt = new Date().toISOString();
+  const progress = (done: number): Progress => ({ stage: 'statistics', done, total: Number(total), startedAt, updatedAt: new Date().toISOString() });
+
+  let after = 0;
+  let done = 0;
+  for (;;) {
+    const rows = await chunkFacts(db, after, STATISTICS_CHUNK, run.month, defs);
+    if (rows.length === 0) break;
+    const qualifiers: { tierId: string; memberId: number; rank: number | null; evidence: unknown }[] = [];
+    for (const r of rows) {
+      const facts: MemberMonthFacts = {
+        memberId: Number(r.id),
+        personalFen: BigInt(r.p),
+        teamFen: BigInt(r.t),
+        teamLastMonthFen: BigInt(r.lt),
+        qualifiedDirects: new Map(defs.map((q, i) => [qualifiedDirectsKey(q), Number(r[`q${i}`])])),
+      };
+      for (const tier of tiers) {
+        const verdict = qualify(tier, facts);
+        if (verdict.qualifies) qualifiers.push({ tierId: tier.id, memberId: facts.memberId, rank: r.rank, evidence: verdict.evidence });
+      }
+    }
+    after = Number(rows.at(-1)!.id);
+    done += rows.length;
+    const p = progress(done);
+    const stillCollecting = await db.transaction(async (tx) => {
+      const r = await lockRun(tx, runId);
+      if (r.state !== 'collecting') return false;
+      if (qualifiers.length > 0) {
+        await tx.execute(sql`
+          insert into settlement_qualifiers (run_id, tier_id, member_id, level_rank, evidence, share_fen)
+          select ${runId}, t, m, r, e, 0 from json_to_recordset(${JSON.stringify(qualifiers.map((q) => ({ t: q.tierId, m: q.memberId, r: q.rank, e: q.evidence })))}::json)
+            as x(t text, m bigint, r int, e jsonb)`);
+      }
+      await tx.execute(sql`update settlement_runs set progress = ${JSON.stringify(p)}::jsonb where id = ${runId}`);
+      return true;
+    });
+    if (!stillCollecting) throw conflict('The run was cancelled while its statistics were being collected');
+    onProgress?.(p);
+  }
+
+  await db.transaction(async (tx) => {
+    const r = await lockRun(tx, runId);
+    if (r.state !== 'collecting') throw conflict('The run was cancelled while its statistics were being collected');
+    // The platform's volume: every member's net settled sales of the month (what performance counts).
+    const [v] = await queryRows<{ volume: string }>(tx, sql`
+      select coalesce(sum(personal_settled - personal_refunded), 0)::text as volume from member_performance where month = ${run.month}::date`);
+    const volume = BigInt(v!.volume);
+    const counts = new Map(
+      (await queryRows<{ tier_id: string; n: number | string }>(tx, sql`select tier_id, count(*) as n from settlement_qualifiers where run_id = ${runId} group by tier_id`)).map((c) => [c.tier_id, Number(c.n)]),
+    );
+    for (const tier of tiers) {
+      const pool = poolOf(volume, tier.poolPpm);
+      const n = counts.get(tier.id) ?? 0;
+      const { shareFen, remainderFen } = split(pool, n);
+      await tx.execute(sql`
+        insert into settlement_tiers (run_id, tier_id, name, pool_ppm, pool_fen, qualifiers, share_fen, remainder_fen)
+        values (${runId}, ${tier.id}, ${tier.name}, ${tier.poolPpm}, ${pool.toString()}::bigint, ${n}, ${shareFen.toString()}::bigint, ${remainderFen.toString()}::bigint)`);
+      if (n > 0) await tx.execute(sql`update settlement_qualifiers set share_fen = ${shareFen.toString()}::bigint where run_id = ${runId} and tier_id = ${tier.id}`);
+    }
+    const p: Progress = { stage: 'preview', done, total: Number(total), startedAt, updatedAt: new Date().toISOString() };
+    await moveRun(tx, r, 'preview', sql`, volume_fen = ${volume.toString()}::bigint, preview_at = now(), progress = ${JSON.stringify(p)}::jsonb`);
+    onProgress?.(p);
+  });
+}
+
+// ---------------------------------------------------------------- approval, cancel
+
+export async function approveRun(db: Db, actor: AuditContext, runId: number): Promise<void> {
+  await db.transaction(async (tx) => {
+    const run = await lockRun(tx, runId);
+    await moveRun(tx, run, 'approved', sql`, approved_by = ${actor.actorId}, approved_at = now()`);
+    await recordAudit(tx, actor, { action: 'settlement.approved', targetType: 'settlement_run', targetId: runId, after: { month: monthLabel(run.month) } });
+  });
+}
+
+export async function cancelRun(db: Db, actor: AuditContext, runId: number, reason: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const run = await lockRun(tx, runId);
+    if (!canMove(run.state, 'cancelled')) throw conflict(`A ${run.state} run can no longer be cancelled`, { state: run.state });
+    await moveRun(tx, run, 'cancelled', sql`, cancelled_at = now(), cancel_reason = ${reason}`);
+    await recordAudit(tx, actor, { action: 'settlement.cancelled', targetType: 'settlement_run', targetId: runId, reason, before: { state: run.state } });
+  });
+}
+
+// ---------------------------------------------------------------- payment
+
+/**
+ * Pays the run (or resumes a payment a crash interrupted). Approval is
+ * needed first when the run was opened with approval on. Returns the fen paid
+ * by this call.
+ */
+export async function payRun(db: Db, actor: AuditContext, runId: number, onProgress?: ProgressListener): Promise<Fen> {
+  const { value: s } = await readSettings(db, settlementSettingsDef);
+  const [{ total }] = (await queryRows<{ total: number | string }>(db, sql`
+    select count(*) as total from settlement_qualifiers where run_id = ${runId} and share_fen > 0`)) as [{ total: number | string }];
+  const startedAt = new Date().toISOString();
+  await db.transaction(async (tx) => {
+    const run = await lockRun(tx, runId);
+    if (run.state === 'paying') return;
+    if (run.state === 'preview' && run.approval_required) throw new AppError('FORBIDDEN', 'This run waits for finance approval before it is paid', { state: run.state });
+    await moveRun(tx, run, 'paying');
+    await recordAudit(tx, actor, { action: 'settlement.payment_started', targetType: 'settlement_run', targetId: runId, after: { month: monthLabel(run.month) } });
+  });
+
+  let paid = 0n;
+  for (;;) {
+    const step = await db.transaction(async (tx) => {
+      const run = await lockRun(tx, runId);
+      if (run.state !== 'paying') return null;
+      // The next unpaid qualifiers, tier by tier.
+      const rows = await queryRows<{ tier_id: string; member_id: number | string; share_fen: string; name: string }>(tx, sql`
+        select q.tier_id, q.member_id, q.share_fen::text, t.name from settlement_qualifiers q
+        join settlement_tiers t on t.run_id = q.run_id and t.tier_id = q.tier_id
+        where q.run_id = ${runId} and q.entry_id is null and q.share_fen > 0
+        order by q.tier_id, q.member_id limit ${PAYMENT_CHUNK}`);
+      if (rows.length === 0) {
+        await tx.execute(sql`update settlement_tiers set paid_at = now() where run_id = ${runId} and paid_at is null`);
+        const p: Progress = { stage: 'done', done: Number(total), total: Number(total), startedAt, updatedAt: new Date().toISOString() };
+        await moveRun(tx, run, 'paid', sql`, paid_at = now(), progress = ${JSON.stringify(p)}::jsonb`);
+        await recordAudit(tx, actor, { action: 'settlement.paid', targetType: 'settlement_run', targetId: runId, after: { month: monthLabel(run.month) } });
+        onProgress?.(p);
+        return null;
+      }
+      const releaseAt = run.pay_into === 'frozen' ? new Date(Date.now() + s.freezeDays * 86_400_000) : undefined;
+      const results = await creditBatch(
+        tx,
+        rows.map((r) => ({
+          idempotencyKey: `dividend:${monthLabel(run.month)}:${r.tier_id}:${r.member_id}`,
+          kind: 'dividend' as const,
+          memberId: Number(r.member_id),
+          amount: BigInt(r.share_fen),
+          from: 'rewards:expense' as const,
+          sourceType: 'settlement_run',
+          sourceId: String(runId),
+          memo: `${monthLabel(run.month)} ${r.name}`,
+          releaseAt,
+        })),
+      );
+      await tx.execute(sql`
+        update settlement_qualifiers q set entry_id = x.e
+        from json_to_recordset(${JSON.stringify(rows.map((r, i) => ({ t: r.tier_id, m: Number(r.member_id), e: results[i]!.entryId })))}::json) as x(t text, m bigint, e bigint)
+        where q.run_id = ${runId} and q.tier_id = x.t and q.member_id = x.m`);
+      const amount = rows.reduce((sum, r, i) => (results[i]!.created ? sum + BigInt(r.share_fen) : sum), 0n);
+      await tx.execute(sql`
+        update settlement_tiers t set paid_fen = t.paid_fen + x.fen
+        from (select tier_id, sum(share_fen) as fen from settlement_qualifiers where run_id = ${runId} and entry_id = any(${`{${results.map((r) => r.entryId).join(',')}}`}::bigint[]) group by tier_id) x
+        where t.run_id = ${runId} and t.tier_id = x.tier_id`);
+      const [{ n }] = (await queryRows<{ n: number | string }>(tx, sql`select count(*) as n from settlement_qualifiers where run_id = ${runId} and entry_id is not null`)) as [{ n: number | string }];
+      const p: Progress = { stage: 'payment', done: Number(n), total: Number(total), startedAt, updatedAt: new Date().toISOString() };
+      await tx.execute(sql`update settlement_runs set progress = ${JSON.stringify(p)}::jsonb where id = ${runId}`);
+      onProgress?.(p);
+      return amount;
+    });
+    if (step === null) break;
+    paid += step;
+  }
+  return paid;
+}
+
+// ---------------------------------------------------------------- reading
+
+export interface RunSummary {
+  id: number;
+  month: string;
+  state: SettlementState;
+  tiersVersion: number;
+  volumeFen: string | null;
+  payInto: 'available' | 'frozen';
+  approvalRequired: boolean;
+  progress: Partial<Progress>;
+  createdAt: string;
+  previewAt: string | null;
+  approvedAt: string | null;
+  paidAt: string | null;
+  cancelledAt: string | null;
+  cancelReason: string | null;
+  tiers: { tierId: string; name: string; poolPpm: number; poolFen: string; qualifiers: number; shareFen: string; remainderFen: string; paidFen: string; paidAt: string | null }[];
+}
+
+const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
+
+export async function runSummaries(db: Db, filter: { runId?: number; month?: string; limit?: number }): Promise<RunSummary[]> {
+  const runs = await queryRows<Record<string, unknown>>(db, sql`
+    select id, month::text as month, state, tiers_version, volume_fen::text, pay_into, approval_required, progress, created_at, preview_at, approved_at, paid_at, cancelled_at, cancel_reason
+    from settlement_runs
+    where true ${filter.runId !== undefined ? sql`and id = ${filter.runId}` : sql``} ${filter.month ? sql`and month = ${filter.month}::date` : sql``}
+    order by id desc limit ${filter.limit ?? 50}`);
+  if (runs.length === 0) return [];
+  const tiers = await queryRows<Record<string, unknown>>(db, sql`
+    select run_id, tier_id, name, pool_ppm, pool_fen::text, qualifiers, share_fen::text, remainder_fen::text, paid_fen::text, paid_at
+    from settlement_tiers where run_id = any(${`{${runs.map((r) => r.id).join(',')}}`}::bigint[]) order by pool_ppm desc, tier_id`);
+  return runs.map((r) => ({
+    id: Number(r.id),
+    month: monthLabel(String(r.month)),
+    state: r.state as SettlementState,
+    tiersVersion: Number(r.tiers_version),
+    volumeFen: (r.volume_fen as string | null) ?? null,
+    payInto: r.pay_into as 'available' | 'frozen',
+    approvalRequired: Number(r.approval_required) === 1,
+    progress: r.progress as Partial<Progress>,
+    createdAt: iso(r.created_at)!,
+    previewAt: iso(r.preview_at),
+    approvedAt: iso(r.approved_at),
+    paidAt: iso(r.paid_at),
+    cancelledAt: iso(r.cancelled_at),
+    cancelReason: (r.cancel_reason as string | null) ?? null,
+    tiers: tiers
+      .filter((t) => Number(t.run_id) === Number(r.id))
+      .map((t) => ({
+        tierId: String(t.tier_id),
+        name: String(t.name),
+        poolPpm: Number(t.pool_ppm),
+        poolFen: String(t.pool_fen),
+        qualifiers: Number(t.qualifiers),
+        shareFen: String(t.share_fen),
+        remainderFen: String(t.remainder_fen),
+        paidFen: String(t.paid_fen),
+        paidAt: iso(t.paid_at),
+      })),
+  }));
+}
+
+export async function runSummary(db: Db, runId: number): Promise<RunSummary> {
+  const [run] = await runSummaries(db, { runId });
+  if (!run) throw notFound('Settlement run');
+  return run;
+}
+
+export interface QualifierLine {
+  tierId: string;
+  memberId: number;
+  displayName: string;
+  phone: string;
+  levelRank: number | null;
+  shareFen: string;
+  paid: boolean;
+  evidence: { code: string; holds: boolean; actual: string; required: string; text: string }[];
+}
+
+/** A run's qualifiers (optionally of one tier), keyset-paginated by (tier, member). */
+export async function qualifierLines(db: Db, runId: number, f: { tierId?: string; after?: { tierId: string; memberId: number }; limit: number }): Promise<{ items: QualifierLine[]; nextCursor: string | null }> {
+  const rows = await queryRows<Record<string, unknown>>(db, sql`
+    select q.tier_id, q.member_id, m.display_name, m.phone, q.level_rank, q.share_fen::text, q.entry_id, q.evidence
+    from settlement_qualifiers q join members m on m.id = q.member_id
+    where q.run_id = ${runId} ${f.tierId ? sql`and q.tier_id = ${f.tierId}` : sql``}
+      ${f.after ? sql`and (q.tier_id, q.member_id) > (${f.after.tierId}, ${f.after.memberId})` : sql``}
+    order by q.tier_id, q.member_id limit ${f.limit + 1}`);
+  const items = rows.slice(0, f.limit).map((r) => ({
+    tierId: String(r.tier_id),
+    memberId: Number(r.member_id),
+    displayName: String(r.display_name),
+    phone: String(r.phone),
+    levelRank: r.level_rank === null ? null : Number(r.level_rank),
+    shareFen: String(r.share_fen),
+    paid: r.entry_id !== null,
+    evidence: r.evidence as QualifierLine['evidence'],
+  }));
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > f.limit && last ? `${last.tierId}:${last.memberId}` : null };
+}
+
+/** Phone numbers in exports are masked like everywhere staff read lists. */
+const maskPhone = (p: string) => (p.length >= 7 ? `${p.slice(0, 3)}****${p.slice(-4)}` : p);
+const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+/** The preview as CSV (UTF-8 with BOM so spreadsheet programs read the Chinese right). */
+export async function qualifiersCsv(db: Db, runId: number): Promise<string> {
+  const lines = ['档位,会员ID,会员,手机号,等级序号,分红(元),已发放,依据'];
+  let after: { tierId: string; memberId: number } | undefined;
+  for (;;) {
+    const page = await qualifierLines(db, runId, { after, limit: 5000 });
+    for (const q of page.items) {
+      const yuan = `${BigInt(q.shareFen) / 100n}.${(BigInt(q.shareFen) % 100n).toString().padStart(2, '0')}`;
+      lines.push([q.tierId, String(q.memberId), q.displayName, maskPhone(q.phone), q.levelRank === null ? '' : String(q.levelRank), yuan, q.paid ? '是' : '否', q.evidence.map((e) => e.text).join('；')].map(csvCell).join(','));
+    }
+    if (!page.nextCursor) break;
+    after = { tierId: page.items.at(-1)!.tierId, memberId: page.items.at(-1)!.memberId };
+  }
+  return `\uFEFF${lines.join('\n')}\n`;
+}
+
+/** Statistics and payment in one go (the CLI's `run` and the scheduler): opens the run if needed, resumes one a crash left behind. */
+export async function settleMonth(db: Db, actor: AuditContext, month: string, timeZone: string, options: { pay: boolean; onProgress?: ProgressListener }): Promise<RunSummary> {
+  const [current] = await runSummaries(db, { month, limit: 1 }).then((runs) => runs.filter((r) => r.state !== 'cancelled'));
+  let runId = current?.id;
+  if (runId === undefined) runId = await openRun(db, actor, month, timeZone);
+  let run = await runSummary(db, runId);
+  if (run.state === 'collecting') {
+    await collectStatistics(db, runId, timeZone, options.onProgress);
+    run = await runSummary(db, runId);
+  }
+  if (options.pay && (run.state === 'approved' || run.state === 'paying' || (run.state === 'preview' && !run.approvalRequired))) {
+    await payRun(db, actor, runId, options.onProgress);
+    run = await runSummary(db, runId);
+  }
+  return run;
+}
+
+export type { Tier };
