@@ -18,9 +18,10 @@ import { tiersAtVersion } from './tiers.service.js';
  *        ↘          ↘          ↘
  *                 cancelled
  *
- * Statistics close the month's performance, then qualify members chunk by
- * chunk (each chunk commits its qualifiers and the progress); a run found
- * still collecting after a crash starts its statistics over. Payment goes
+ * Statistics close the month's performance, read the facts of every
+ * candidate in one statement, qualify them with the pure engine, and write
+ * the preview in one transaction; a run found still collecting after a
+ * crash starts its statistics over. Payment goes
  * tier by tier in chunks, each chunk one transaction that posts the credits
  * (idempotency key per month, tier and member) and marks its qualifiers
  * paid, so a crash at any point resumes with exactly the unpaid ones.
@@ -38,8 +39,8 @@ const transitions: Record<SettlementState, SettlementState[]> = {
 };
 export const canMove = (from: SettlementState, to: SettlementState) => transitions[from].includes(to);
 
-export const STATISTICS_CHUNK = 5_000;
-export const PAYMENT_CHUNK = 2_000;
+/** Qualifiers paid per transaction: each chunk commits its credits and marks them paid together. */
+export const PAYMENT_CHUNK = 5_000;
 
 export interface Progress {
   stage: 'statistics' | 'preview' | 'payment' | 'done';
@@ -113,29 +114,64 @@ export async function openRun(db: Db, actor: AuditContext, month: string, timeZo
 // ---------------------------------------------------------------- statistics
 
 /**
- * Facts of a chunk of active members (onboarded, not frozen or closed):
- * the month's personal and team performance, the team's figure a month
- * before, and their direct members qualified by each definition in use.
+ * The part of a tier's conditions that reads the member's own figures, as
+ * SQL over `p` (this month) and `lp` (the month before): a necessary
+ * condition, so members failing it for every tier need no further look.
+ * Null when the tier has none (then every active member is a candidate).
  */
-async function chunkFacts(db: Db, after: number, limit: number, month: string, defs: ReturnType<typeof qualifiedDirectDefinitions>) {
+function figuresPredicate(t: Tier) {
+  const c = t.conditions;
+  const parts = [
+    c.minTeamFen !== null ? sql`coalesce(p.t, 0) >= ${c.minTeamFen.toString()}::bigint` : null,
+    c.minPersonalFen !== null ? sql`coalesce(p.p, 0) >= ${c.minPersonalFen.toString()}::bigint` : null,
+    c.minTeamIncrementFen !== null ? sql`coalesce(p.t, 0) - coalesce(lp.t, 0) >= ${c.minTeamIncrementFen.toString()}::bigint` : null,
+  ].filter((x) => x !== null);
+  return parts.length ? sql`(${sql.join(parts, sql` and `)})` : null;
+}
+
+type FactRow = Record<string, unknown> & { id: number | string; p: string; t: string; lt: string; rank: number | null };
+
+/**
+ * Facts of every candidate — an active member (onboarded, account active)
+ * whose own figures pass some tier's figure conditions — in one statement:
+ * the month's personal and team performance, the team figure of the month
+ * before, the level, and the direct members qualified by each definition in
+ * use (counted through the candidate's children only). Qualification itself
+ * is the pure engine's, on these facts.
+ */
+async function candidateFacts(db: Db, month: string, tiers: Tier[], defs: ReturnType<typeof qualifiedDirectDefinitions>): Promise<FactRow[]> {
+  if (tiers.length === 0) return [];
   const last = shiftMonth(month, -1);
+  const predicates = tiers.map(figuresPredicate);
+  const everyone = predicates.some((x) => x === null);
   const counts = defs.map(
-    (q, i) => sql`, (select count(*) from member_tree c
+    (q, i) => sql`count(*) filter (where ${q.minLevelRank !== null ? sql`coalesce(lv.rank, 0) >= ${q.minLevelRank}` : sql`false`}
+          or ${q.minPersonalFen !== null ? sql`coalesce(cp.personal_settled - cp.personal_refunded, 0) >= ${q.minPersonalFen.toString()}::bigint` : sql`false`})::int as ${sql.raw(`q${i}`)}`,
+  );
+  const directs = defs.length
+    ? sql`left join lateral (
+        select ${sql.join(counts, sql`, `)} from member_tree c
         left join member_levels cl on cl.member_id = c.member_id left join levels lv on lv.id = cl.level_id
         left join member_performance cp on cp.member_id = c.member_id and cp.month = ${month}::date
-        where c.parent_id = m.id and (${q.minLevelRank !== null ? sql`coalesce(lv.rank, 0) >= ${q.minLevelRank}` : sql`false`}
-          or ${q.minPersonalFen !== null ? sql`coalesce(cp.personal_settled - cp.personal_refunded, 0) >= ${q.minPersonalFen.toString()}::bigint` : sql`false`}))::int as ${sql.raw(`q${i}`)}`,
-  );
-  return queryRows<Record<string, unknown> & { id: number | string; p: string; t: string; lt: string; rank: number | null }>(db, sql`
-    select m.id, coalesce(p.personal_settled - p.personal_refunded, 0)::text as p, coalesce(p.team_settled - p.team_refunded, 0)::text as t,
-      coalesce(lp.team_settled - lp.team_refunded, 0)::text as lt, lv.rank ${sql.join(counts, sql``)}
-    from members m
+        where c.parent_id = m.id) d on true`
+    : sql``;
+  return queryRows<FactRow>(db, sql`
+    with p as (
+      select member_id, personal_settled - personal_refunded as p, team_settled - team_refunded as t from member_performance where month = ${month}::date),
+    lp as (
+      select member_id, team_settled - team_refunded as t from member_performance where month = ${last}::date),
+    cand as (
+      ${everyone ? sql`select id as member_id from members` : sql`select p.member_id from p left join lp on lp.member_id = p.member_id where ${sql.join(predicates as NonNullable<(typeof predicates)[number]>[], sql` or `)}`})
+    select m.id, coalesce(p.p, 0)::text as p, coalesce(p.t, 0)::text as t, coalesce(lp.t, 0)::text as lt, lv.rank
+      ${defs.length ? sql`, ${sql.join(defs.map((_, i) => sql.raw(`d.q${i}`)), sql`, `)}` : sql``}
+    from cand
+    join members m on m.id = cand.member_id and m.status = 'active'
     join onboarding_applications oa on oa.member_id = m.id and oa.state = 'active'
-    left join member_performance p on p.member_id = m.id and p.month = ${month}::date
-    left join member_performance lp on lp.member_id = m.id and lp.month = ${last}::date
+    left join p on p.member_id = m.id
+    left join lp on lp.member_id = m.id
     left join member_levels ml on ml.member_id = m.id left join levels lv on lv.id = ml.level_id
-    where m.id > ${after} and m.status = 'active'
-    order by m.id limit ${limit}`);
+    ${directs}
+    order by m.id`);
 }
 
 /**
@@ -147,68 +183,54 @@ export async function collectStatistics(db: Db, runId: number, timeZone: string,
   const run = await db.transaction(async (tx) => {
     const r = await lockRun(tx, runId);
     if (r.state !== 'collecting') throw conflict(`The run is ${r.state}; statistics are collected only while collecting`, { state: r.state });
-    // A crash may have left part of an earlier attempt: start over.
-    await tx.execute(sql`delete from settlement_qualifiers where run_id = ${runId}`);
-    await tx.execute(sql`delete from settlement_tiers where run_id = ${runId}`);
     return r;
   });
+  const startedAt = new Date().toISOString();
+  const report = async (p: Progress) => {
+    await db.execute(sql`update settlement_runs set progress = ${JSON.stringify(p)}::jsonb where id = ${runId} and state = 'collecting'`);
+    onProgress?.(p);
+  };
   // Everything received for the month counts, and the month's figures are frozen from here on.
   await closeMonth(db, timeZone, run.month);
   const tiers = (await tiersAtVersion(db, run.tiers_version)).filter((t) => t.enabled);
   const defs = qualifiedDirectDefinitions(tiers);
-  const [{ total }] = (await queryRows<{ total: number | string }>(db, sql`
-    select count(*) as total from members m join onboarding_applications oa on oa.member_id = m.id and oa.state = 'active' where m.status = 'active'`)) as [{ total: number | string }];
-  const startedAt = new Date().toISOString();
-  const progress = (done: number): Progress => ({ stage: 'statistics', done, total: Number(total), startedAt, updatedAt: new Date().toISOString() });
+  const rows = await candidateFacts(db, run.month, tiers, defs);
+  const total = rows.length;
+  await report({ stage: 'statistics', done: 0, total, startedAt, updatedAt: new Date().toISOString() });
 
-  let after = 0;
-  let done = 0;
-  for (;;) {
-    const rows = await chunkFacts(db, after, STATISTICS_CHUNK, run.month, defs);
-    if (rows.length === 0) break;
-    const qualifiers: { tierId: string; memberId: number; rank: number | null; evidence: unknown }[] = [];
-    for (const r of rows) {
-      const facts: MemberMonthFacts = {
-        memberId: Number(r.id),
-        personalFen: BigInt(r.p),
-        teamFen: BigInt(r.t),
-        teamLastMonthFen: BigInt(r.lt),
-        qualifiedDirects: new Map(defs.map((q, i) => [qualifiedDirectsKey(q), Number(r[`q${i}`])])),
-      };
-      for (const tier of tiers) {
-        const verdict = qualify(tier, facts);
-        if (verdict.qualifies) qualifiers.push({ tierId: tier.id, memberId: facts.memberId, rank: r.rank, evidence: verdict.evidence });
-      }
+  const qualifiers: { t: string; m: number; r: number | null; e: unknown }[] = [];
+  for (const r of rows) {
+    const facts: MemberMonthFacts = {
+      memberId: Number(r.id),
+      personalFen: BigInt(r.p),
+      teamFen: BigInt(r.t),
+      teamLastMonthFen: BigInt(r.lt),
+      qualifiedDirects: new Map(defs.map((q, i) => [qualifiedDirectsKey(q), Number(r[`q${i}`])])),
+    };
+    for (const tier of tiers) {
+      const verdict = qualify(tier, facts);
+      if (verdict.qualifies) qualifiers.push({ t: tier.id, m: facts.memberId, r: r.rank === null ? null : Number(r.rank), e: verdict.evidence });
     }
-    after = Number(rows.at(-1)!.id);
-    done += rows.length;
-    const p = progress(done);
-    const stillCollecting = await db.transaction(async (tx) => {
-      const r = await lockRun(tx, runId);
-      if (r.state !== 'collecting') return false;
-      if (qualifiers.length > 0) {
-        await tx.execute(sql`
-          insert into settlement_qualifiers (run_id, tier_id, member_id, level_rank, evidence, share_fen)
-          select ${runId}, t, m, r, e, 0 from json_to_recordset(${JSON.stringify(qualifiers.map((q) => ({ t: q.tierId, m: q.memberId, r: q.rank, e: q.evidence })))}::json)
-            as x(t text, m bigint, r int, e jsonb)`);
-      }
-      await tx.execute(sql`update settlement_runs set progress = ${JSON.stringify(p)}::jsonb where id = ${runId}`);
-      return true;
-    });
-    if (!stillCollecting) throw conflict('The run was cancelled while its statistics were being collected');
-    onProgress?.(p);
   }
 
+  // One transaction writes every qualifier, the tiers and the preview: a crash before its commit leaves the run
+  // collecting with nothing of this attempt, and the statistics start over.
   await db.transaction(async (tx) => {
     const r = await lockRun(tx, runId);
     if (r.state !== 'collecting') throw conflict('The run was cancelled while its statistics were being collected');
+    await tx.execute(sql`delete from settlement_qualifiers where run_id = ${runId}`);
+    await tx.execute(sql`delete from settlement_tiers where run_id = ${runId}`);
+    for (let i = 0; i < qualifiers.length; i += 20_000) {
+      await tx.execute(sql`
+        insert into settlement_qualifiers (run_id, tier_id, member_id, level_rank, evidence, share_fen)
+        select ${runId}, t, m, r, e, 0 from json_to_recordset(${JSON.stringify(qualifiers.slice(i, i + 20_000))}::json) as x(t text, m bigint, r int, e jsonb)`);
+    }
     // The platform's volume: every member's net settled sales of the month (what performance counts).
     const [v] = await queryRows<{ volume: string }>(tx, sql`
       select coalesce(sum(personal_settled - personal_refunded), 0)::text as volume from member_performance where month = ${run.month}::date`);
     const volume = BigInt(v!.volume);
-    const counts = new Map(
-      (await queryRows<{ tier_id: string; n: number | string }>(tx, sql`select tier_id, count(*) as n from settlement_qualifiers where run_id = ${runId} group by tier_id`)).map((c) => [c.tier_id, Number(c.n)]),
-    );
+    const counts = new Map<string, number>();
+    for (const q of qualifiers) counts.set(q.t, (counts.get(q.t) ?? 0) + 1);
     for (const tier of tiers) {
       const pool = poolOf(volume, tier.poolPpm);
       const n = counts.get(tier.id) ?? 0;
@@ -218,7 +240,7 @@ export async function collectStatistics(db: Db, runId: number, timeZone: string,
         values (${runId}, ${tier.id}, ${tier.name}, ${tier.poolPpm}, ${pool.toString()}::bigint, ${n}, ${shareFen.toString()}::bigint, ${remainderFen.toString()}::bigint)`);
       if (n > 0) await tx.execute(sql`update settlement_qualifiers set share_fen = ${shareFen.toString()}::bigint where run_id = ${runId} and tier_id = ${tier.id}`);
     }
-    const p: Progress = { stage: 'preview', done, total: Number(total), startedAt, updatedAt: new Date().toISOString() };
+    const p: Progress = { stage: 'preview', done: total, total, startedAt, updatedAt: new Date().toISOString() };
     await moveRun(tx, r, 'preview', sql`, volume_fen = ${volume.toString()}::bigint, preview_at = now(), progress = ${JSON.stringify(p)}::jsonb`);
     onProgress?.(p);
   });
