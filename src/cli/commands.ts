@@ -15,6 +15,7 @@ import { formatYuan } from '../lib/money.js';
 import { createStaff } from '../modules/staff/staff.service.js';
 import { systemAuditContext } from '../modules/audit/audit.service.js';
 import { simulateChannel } from './simulate-channel.js';
+import { zonedMidnight } from '../lib/zoned-time.js';
 import { activeRuleSet, readDraft, ruleSetAt } from '../modules/rewards/rule-sets.service.js';
 import { simulate } from '../modules/rewards/simulation.service.js';
 import { parseMonth } from '../modules/performance/performance.service.js';
@@ -43,14 +44,6 @@ function printRun(r: RunSummary) {
   for (const t of r.tiers) {
     console.log(`  ${t.name.padEnd(8)} pool ${formatYuan(BigInt(t.poolFen)).padStart(12)}  qualifiers ${String(t.qualifiers).padStart(7)}  share ${formatYuan(BigInt(t.shareFen)).padStart(10)}  remainder ${formatYuan(BigInt(t.remainderFen)).padStart(6)}  paid ${formatYuan(BigInt(t.paidFen)).padStart(12)}`);
   }
-}
-
-/** 00:00 of a calendar day in a time zone, as an instant. */
-function zonedMidnight(day: string, timeZone: string): Date {
-  const utc = new Date(`${day}T00:00:00Z`);
-  const local = new Date(utc.toLocaleString('en-US', { timeZone }));
-  const offsetMs = local.getTime() - new Date(utc.toLocaleString('en-US', { timeZone: 'UTC' })).getTime();
-  return new Date(utc.getTime() - offsetMs);
 }
 
 export interface CommandContext {

@@ -97,6 +97,9 @@ describe('monthly settlement', () => {
     const runId = opened.json().id as number;
     const preview = await untilState(runId, ['preview']);
     expect(preview).toMatchObject({ month: label(M), volumeFen: '350101', approvalRequired: true, progress: { stage: 'preview', done: 12, total: 12 } });
+    // Due by the end of the 3rd of the month after, in the platform time zone; that day has passed.
+    expect(preview.payBy).toBe(new Date(`${shiftMonth(M, 1).slice(0, 8)}04T00:00:00+08:00`).toISOString());
+    expect(preview.late).toBe(true);
     // Pools floored from 350,101 fen; equal shares floored; remainders kept (and a tier nobody reached keeps its whole pool).
     expect(preview.tiers.map((x: Record<string, unknown>) => [x.tierId, x.poolFen, x.qualifiers, x.shareFen, x.remainderFen])).toEqual([
       ['basic', '3501', 2, '1750', '1'],
@@ -124,6 +127,7 @@ describe('monthly settlement', () => {
     expect(approved.json().state).toBe('approved');
     expect((await ctx.app.inject({ method: 'POST', url: `/api/admin/settlement/runs/${runId}/pay`, headers: bearer(finance) })).statusCode).toBe(202);
     const paid = await untilState(runId, ['paid']);
+    expect(paid.late).toBe(false);
     expect(paid.tiers.map((x: Record<string, unknown>) => x.paidFen)).toEqual(['3500', '1750', '0']);
     expect(await available('A')).toBe(3_500n);
     expect(await available('H')).toBe(1_750n);
@@ -185,7 +189,7 @@ describe('monthly settlement', () => {
     expect((await runSummary(db(), runId)).state).toBe('paid');
     expect(await available('A')).toBe(before.A + 3_500n);
     expect(await available('H')).toBe(before.H + 1_750n);
-    expect(await payRun(db(), actor, runId).catch((e: Error) => e.message)).toMatch(/paid run cannot/);
+    expect(await payRun(db(), actor, runId).catch((e: Error) => e.message)).toMatch(/cannot go from paid to paying/);
     expect((await verifyLedger(db())).ok).toBe(true);
     const entries = await queryRows<{ n: number | string }>(db(), sql`select count(*) as n from ledger_entries where idempotency_key like ${`dividend:${label(M2)}:%`}`);
     expect(Number(entries[0]!.n)).toBe(3);

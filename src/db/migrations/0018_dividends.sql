@@ -26,6 +26,7 @@ CREATE TABLE "settlement_runs" (
 	"volume_fen" bigint,
 	"pay_into" text NOT NULL,
 	"approval_required" integer NOT NULL,
+	"pay_by" timestamp with time zone NOT NULL,
 	"progress" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"created_by_kind" text NOT NULL,
 	"created_by" bigint,

@@ -32,6 +32,8 @@ export const settlementRuns = pgTable(
     volumeFen: bigint('volume_fen', { mode: 'bigint' }),
     payInto: text('pay_into', { enum: ['available', 'frozen'] }).notNull(),
     approvalRequired: integer('approval_required').notNull(),
+    /** The end of the payout day (settings: pay by the 3rd of the next month, platform time zone). */
+    payBy: timestamp('pay_by', { withTimezone: true }).notNull(),
     progress: jsonb('progress').notNull().default(sql`'{}'::jsonb`),
     createdByKind: text('created_by_kind').notNull(),
     createdBy: bigint('created_by', { mode: 'number' }),

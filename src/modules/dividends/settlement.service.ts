@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.js';
 import { AppError, conflict, notFound } from '../../lib/errors.js';
+import { defineStateMachine } from '../../lib/state-machine.js';
+import { zonedMidnight } from '../../lib/zoned-time.js';
 import type { Fen } from '../../lib/money.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { closeMonth, monthOf, shiftMonth } from '../performance/performance.service.js';
@@ -29,15 +31,14 @@ import { tiersAtVersion } from './tiers.service.js';
  * instead of paying the same members.
  */
 
-const transitions: Record<SettlementState, SettlementState[]> = {
+export const settlementRunLifecycle = defineStateMachine<SettlementState>('settlement run', {
   collecting: ['preview', 'cancelled'],
   preview: ['approved', 'paying', 'cancelled'],
   approved: ['paying', 'cancelled'],
   paying: ['paid'],
   paid: [],
   cancelled: [],
-};
-export const canMove = (from: SettlementState, to: SettlementState) => transitions[from].includes(to);
+});
 
 /** Qualifiers paid per transaction: each chunk commits its credits and marks them paid together. */
 export const PAYMENT_CHUNK = 5_000;
@@ -71,7 +72,7 @@ async function lockRun(tx: Db, runId: number): Promise<RunRow> {
 }
 
 async function moveRun(tx: Db, run: RunRow, to: SettlementState, extra = sql``) {
-  if (!canMove(run.state, to)) throw conflict(`A ${run.state} run cannot become ${to}`, { state: run.state });
+  settlementRunLifecycle.assert(run.state, to);
   await tx.execute(sql`update settlement_runs set state = ${to} ${extra} where id = ${run.id}`);
 }
 
@@ -87,6 +88,8 @@ const monthLabel = (month: string) => month.slice(0, 7);
 export async function openRun(db: Db, actor: AuditContext, month: string, timeZone: string, now = new Date()): Promise<number> {
   if (month >= monthOf(now, timeZone)) throw new AppError('BAD_REQUEST', `${monthLabel(month)} has not ended yet; a month is settled after it ends`, { month });
   const { value: s } = await readSettings(db, settlementSettingsDef);
+  // Paid by the end of the payout day of the following month, in the platform time zone.
+  const payBy = zonedMidnight(`${shiftMonth(month, 1).slice(0, 8)}${String(s.payByDay + 1).padStart(2, '0')}`, timeZone);
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(7001008, 0)`);
     const [existing] = await queryRows<{ id: number | string; state: SettlementState }>(tx, sql`
@@ -100,8 +103,8 @@ export async function openRun(db: Db, actor: AuditContext, month: string, timeZo
     const [head] = await queryRows<{ version: number }>(tx, sql`select max(version) as version from dividend_tier_versions`);
     if (!head?.version) throw new AppError('BAD_REQUEST', 'No dividend tiers are configured');
     const [row] = await queryRows<{ id: number | string }>(tx, sql`
-      insert into settlement_runs (month, state, tiers_version, pay_into, approval_required, progress, created_by_kind, created_by)
-      values (${month}::date, 'collecting', ${head.version}, ${s.payInto}, ${s.approvalRequired ? 1 : 0},
+      insert into settlement_runs (month, state, tiers_version, pay_into, approval_required, pay_by, progress, created_by_kind, created_by)
+      values (${month}::date, 'collecting', ${head.version}, ${s.payInto}, ${s.approvalRequired ? 1 : 0}, ${payBy.toISOString()}::timestamptz,
         ${JSON.stringify({ stage: 'statistics', done: 0, total: 0, startedAt: now.toISOString(), updatedAt: now.toISOString() })}::jsonb,
         ${actor.actorKind}, ${actor.actorId})
       returning id`);
@@ -259,7 +262,6 @@ export async function approveRun(db: Db, actor: AuditContext, runId: number): Pr
 export async function cancelRun(db: Db, actor: AuditContext, runId: number, reason: string): Promise<void> {
   await db.transaction(async (tx) => {
     const run = await lockRun(tx, runId);
-    if (!canMove(run.state, 'cancelled')) throw conflict(`A ${run.state} run can no longer be cancelled`, { state: run.state });
     await moveRun(tx, run, 'cancelled', sql`, cancelled_at = now(), cancel_reason = ${reason}`);
     await recordAudit(tx, actor, { action: 'settlement.cancelled', targetType: 'settlement_run', targetId: runId, reason, before: { state: run.state } });
   });
@@ -357,6 +359,9 @@ export interface RunSummary {
   paidAt: string | null;
   cancelledAt: string | null;
   cancelReason: string | null;
+  /** The end of the payout day; `late` once it has passed with the run unpaid. */
+  payBy: string;
+  late: boolean;
   tiers: { tierId: string; name: string; poolPpm: number; poolFen: string; qualifiers: number; shareFen: string; remainderFen: string; paidFen: string; paidAt: string | null }[];
 }
 
@@ -364,7 +369,8 @@ const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v a
 
 export async function runSummaries(db: Db, filter: { runId?: number; month?: string; limit?: number }): Promise<RunSummary[]> {
   const runs = await queryRows<Record<string, unknown>>(db, sql`
-    select id, month::text as month, state, tiers_version, volume_fen::text, pay_into, approval_required, progress, created_at, preview_at, approved_at, paid_at, cancelled_at, cancel_reason
+    select id, month::text as month, state, tiers_version, volume_fen::text, pay_into, approval_required, progress, created_at, preview_at, approved_at, paid_at, cancelled_at, cancel_reason,
+      pay_by, state not in ('paid', 'cancelled') and now() > pay_by as late
     from settlement_runs
     where true ${filter.runId !== undefined ? sql`and id = ${filter.runId}` : sql``} ${filter.month ? sql`and month = ${filter.month}::date` : sql``}
     order by id desc limit ${filter.limit ?? 50}`);
@@ -387,6 +393,8 @@ export async function runSummaries(db: Db, filter: { runId?: number; month?: str
     paidAt: iso(r.paid_at),
     cancelledAt: iso(r.cancelled_at),
     cancelReason: (r.cancel_reason as string | null) ?? null,
+    payBy: iso(r.pay_by)!,
+    late: r.late === true,
     tiers: tiers
       .filter((t) => Number(t.run_id) === Number(r.id))
       .map((t) => ({
