@@ -58,8 +58,8 @@ try {
   for (let from = 1; from <= T; from += CHUNK) {
     await db.execute(sql`
       insert into channel_transactions (channel_id, channel_txn_id, merchant_ref, member_id, amount, status, occurred_at, state, fingerprint)
-      select 'bench', 'T' || g, 'M' || m, m, a, 'settled', ${start.toISOString()}::timestamptz + make_interval(secs => floor(random() * ${monthSeconds})), 'applied', md5(g::text)
-      from (select g, 1 + floor(random() * ${N})::bigint as m, 1000 + floor(random() * 499000)::bigint as a from generate_series(${from}, ${Math.min(T, from + CHUNK - 1)}) g) x`);
+      select 'bench', 'T' || g, 'M' || m, m, a, 'settled', ${start.toISOString()}::timestamptz + make_interval(secs => floor(random() * ${monthSeconds}::int)), 'applied', md5(g::text)
+      from (select g, 1 + floor(random() * ${N}::int)::bigint as m, 1000 + floor(random() * 499000)::bigint as a from generate_series(${from}::int, ${Math.min(T, from + CHUNK - 1)}::int) g) x`);
   }
   await db.execute(sql`vacuum (analyze) channel_transactions`);
 
