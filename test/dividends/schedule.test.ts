@@ -5,6 +5,7 @@ import { systemAuditContext } from '../../src/modules/audit/audit.service.js';
 import { exclusively, runSettlementSchedule, SETTLEMENT_JOB_KEY } from '../../src/modules/dividends/settlement-jobs.js';
 import { settlementSettingsDef } from '../../src/modules/dividends/settlement-settings.js';
 import { readSettings, writeSettings } from '../../src/modules/settings/settings.service.js';
+import { bindFirst } from '../../src/modules/referrals/tree.service.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
 
 const TZ = 'Asia/Shanghai';
@@ -38,5 +39,32 @@ describe('settlement schedule', () => {
     expect(results.filter((r) => r === null)).toHaveLength(1);
     expect(results.find((r) => r !== null)).toEqual(['opened 2027-01', 'statistics of 2027-01', 'paid 2027-01']);
     expect((await runs()).filter((r) => r.month === '2027-01-01')).toEqual([{ month: '2027-01-01', state: 'paid' }]);
+  });
+
+  it('pays into frozen with the configured freeze period when so configured, and the release job frees it later', async () => {
+    const s = await readSettings(db(), settlementSettingsDef);
+    await writeSettings(db(), systemAuditContext('test'), settlementSettingsDef, { ...s.value, payInto: 'frozen' as const, freezeDays: 5 }, s.version, (v) => v);
+    const [m] = await queryRows<{ id: number | string }>(db(), sql`
+      insert into members (phone, password_hash, display_name) values ('13800009999', 'x', '冻结测试') returning id`);
+    const id = Number(m!.id);
+    await db().execute(sql`insert into onboarding_applications (member_id, state, revision, submitted_at, reviewed_at, activated_at) values (${id}, 'active', 1, now(), now(), now())`);
+    // The default tiers: 基础分红 wants a ¥50,000 team and three direct members at rank 2 or above.
+    const kids = await queryRows<{ id: number | string }>(db(), sql`
+      insert into members (phone, password_hash, display_name) select '1380001000' || g, 'x', 'k' || g from generate_series(1, 3) g returning id`);
+    for (const k of kids) {
+      await db().transaction((tx) => bindFirst(tx, { memberId: Number(k.id), parentId: id, via: 'invite_code', actor: systemAuditContext('test') }));
+      await db().execute(sql`insert into member_levels (member_id, level_id, cause) values (${k.id}, (select id from levels where rank = 2), 'staff')`);
+    }
+    await db().execute(sql`
+      insert into member_performance (member_id, month, personal_settled, personal_refunded, personal_txns, team_settled, team_refunded, team_active)
+      values (${id}, '2027-02-01', 100000000, 0, 1, 6000000, 0, 0)`);
+    const did = await runSettlementSchedule(db(), TZ, new Date('2027-02-28T18:00:00Z'));
+    expect(did).toEqual(['opened 2027-02', 'statistics of 2027-02', 'paid 2027-02']);
+    const [w] = await queryRows<{ frozen: string; available: string }>(db(), sql`select frozen::text, available::text from wallets where member_id = ${id}`);
+    // Volume ¥1,000,000: 1% is ¥10,000 for the only 基础分红 qualifier.
+    expect(w).toEqual({ frozen: '1000000', available: '0' });
+    const [lot] = await queryRows<{ amount: string; days: number }>(db(), sql`
+      select amount::text, round(extract(epoch from release_at - now()) / 86400)::int as days from frozen_lots where member_id = ${id}`);
+    expect(lot).toEqual({ amount: '1000000', days: 5 });
   });
 });
