@@ -129,5 +129,7 @@ try {
     }),
   );
 } finally {
-  await scratch.drop();
+  // BENCH_KEEP=1 keeps the generated database for looking into plans (its URL is printed); the reported run drops it.
+  if (process.env.BENCH_KEEP === '1') console.error(`kept ${scratch.url}`);
+  else await scratch.drop();
 }

@@ -1,6 +1,6 @@
 /**
  * `cli settlement run` killed with SIGKILL during its statistics and again
- * during its payment, then run again: the run finishes with every qualifier
+ * between the tiers of its payment, then run again: the run finishes with every qualifier
  * paid exactly once and the ledger verifies clean. Real PostgreSQL only (the
  * CLI process and the test share the database).
  */
@@ -67,7 +67,7 @@ describe.runIf(onPostgres)('settlement killed and restarted (PostgreSQL)', () =>
     await db().execute(sql`insert into members (phone, password_hash, display_name) select '1' || lpad(g::text, 10, '0'), 'x', 'm' || g from generate_series(1, ${MEMBERS}) g`);
     await db().execute(sql`
       insert into onboarding_applications (member_id, state, revision, submitted_at, reviewed_at, activated_at) select id, 'active', 1, now(), now(), now() from members`);
-    // Everyone sold in the month: two tiers, both reached by every member, 60,000 shares to pay in chunks.
+    // Everyone sold in the month: three tiers, each reached by every member, a transaction per tier to pay.
     await db().execute(sql`
       insert into member_performance (member_id, month, personal_settled, personal_refunded, personal_txns, team_settled, team_refunded, team_active)
       select id, ${month}::date, 1000 + id % 977, 0, 1, 5000, 0, 0 from members`);
@@ -76,6 +76,7 @@ describe.runIf(onPostgres)('settlement killed and restarted (PostgreSQL)', () =>
       tiers: [
         { id: 'team', name: '团队档', poolPpm: 10_000, conditions: { minTeamFen: '1' } },
         { id: 'sales', name: '业绩档', poolPpm: 20_000, conditions: { minPersonalFen: '1' } },
+        { id: 'both', name: '双达档', poolPpm: 5_000, conditions: { minPersonalFen: '1', minTeamFen: '1' } },
       ],
     }).tiers;
     const current = (await queryRows<{ v: number }>(db(), sql`select max(version) as v from dividend_tier_versions`))[0]!.v;
@@ -97,7 +98,7 @@ describe.runIf(onPostgres)('settlement killed and restarted (PostgreSQL)', () =>
     const mid = await state();
     expect(mid?.state).toBe('paying');
     expect(Number(mid?.paid)).toBeGreaterThan(0);
-    expect(Number(mid?.paid)).toBeLessThan(2 * MEMBERS);
+    expect(Number(mid?.paid)).toBeLessThan(3 * MEMBERS);
 
     // 3. Run again to the end.
     const last = cli();
@@ -107,15 +108,15 @@ describe.runIf(onPostgres)('settlement killed and restarted (PostgreSQL)', () =>
     const [tiers] = await queryRows<{ n: number | string; share_ok: boolean; paid_ok: boolean }>(db(), sql`
       select count(*) as n, bool_and(qualifiers = ${MEMBERS}) as share_ok, bool_and(paid_fen = share_fen * qualifiers) as paid_ok
       from settlement_tiers t join settlement_runs r on r.id = t.run_id and r.month = ${month}::date and r.state = 'paid'`);
-    expect({ ...tiers, n: Number(tiers!.n) }).toEqual({ n: 2, share_ok: true, paid_ok: true });
-    // One credit per qualifier and tier, never two; each wallet holds exactly its two shares.
+    expect({ ...tiers, n: Number(tiers!.n) }).toEqual({ n: 3, share_ok: true, paid_ok: true });
+    // One entry per tier, never two; each wallet holds exactly its three shares.
     const [credits] = await queryRows<{ entries: number | string; keys: number | string; wrong: number | string }>(db(), sql`
       select (select count(*) from ledger_entries where kind = 'dividend') as entries,
         (select count(distinct idempotency_key) from ledger_entries where kind = 'dividend') as keys,
         (select count(*) from wallets w where w.available <> (
           select coalesce(sum(q.share_fen), 0) from settlement_qualifiers q where q.member_id = w.member_id)) as wrong`);
-    expect(Number(credits!.entries)).toBe(2 * MEMBERS);
-    expect(Number(credits!.keys)).toBe(2 * MEMBERS);
+    expect(Number(credits!.entries)).toBe(3);
+    expect(Number(credits!.keys)).toBe(3);
     expect(Number(credits!.wrong)).toBe(0);
     expect((await verifyLedger(db())).ok).toBe(true);
   }, 300_000);

@@ -7,7 +7,7 @@ import type { Fen } from '../../lib/money.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { closeMonth, monthOf, shiftMonth } from '../performance/performance.service.js';
 import { readSettings } from '../settings/settings.service.js';
-import { creditBatch } from '../wallets/wallets.service.js';
+import { postBatch } from '../ledger/ledger.service.js';
 import type { SettlementState } from './dividends.schema.js';
 import { settlementSettingsDef } from './settlement-settings.js';
 import { type MemberMonthFacts, poolOf, qualifiedDirectDefinitions, qualifiedDirectsKey, qualify, split, type Tier } from './tiers.js';
@@ -23,11 +23,11 @@ import { tiersAtVersion } from './tiers.service.js';
  * Statistics close the month's performance, read the facts of every
  * candidate in one statement, qualify them with the pure engine, and write
  * the preview in one transaction; a run found still collecting after a
- * crash starts its statistics over. Payment goes
- * tier by tier in chunks, each chunk one transaction that posts the credits
- * (idempotency key per month, tier and member) and marks its qualifiers
- * paid, so a crash at any point resumes with exactly the unpaid ones.
- * Every chunk locks the run row first: two workers on one run take turns
+ * crash starts its statistics over. Payment goes tier by tier, each tier
+ * one transaction that posts its entry (idempotency key per month and tier,
+ * a credit per qualifier) and marks its qualifiers paid, so a crash at any
+ * point resumes with exactly the unpaid tiers.
+ * Every step locks the run row first: two workers on one run take turns
  * instead of paying the same members.
  */
 
@@ -40,8 +40,6 @@ export const settlementRunLifecycle = defineStateMachine<SettlementState>('settl
   cancelled: [],
 });
 
-/** Qualifiers paid per transaction: each chunk commits its credits and marks them paid together. */
-export const PAYMENT_CHUNK = 5_000;
 
 export interface Progress {
   stage: 'statistics' | 'preview' | 'payment' | 'done';
@@ -223,25 +221,27 @@ export async function collectStatistics(db: Db, runId: number, timeZone: string,
     if (r.state !== 'collecting') throw conflict('The run was cancelled while its statistics were being collected');
     await tx.execute(sql`delete from settlement_qualifiers where run_id = ${runId}`);
     await tx.execute(sql`delete from settlement_tiers where run_id = ${runId}`);
-    for (let i = 0; i < qualifiers.length; i += 20_000) {
-      await tx.execute(sql`
-        insert into settlement_qualifiers (run_id, tier_id, member_id, level_rank, evidence, share_fen)
-        select ${runId}, t, m, r, e, 0 from json_to_recordset(${JSON.stringify(qualifiers.slice(i, i + 20_000))}::json) as x(t text, m bigint, r int, e jsonb)`);
-    }
     // The platform's volume: every member's net settled sales of the month (what performance counts).
     const [v] = await queryRows<{ volume: string }>(tx, sql`
       select coalesce(sum(personal_settled - personal_refunded), 0)::text as volume from member_performance where month = ${run.month}::date`);
     const volume = BigInt(v!.volume);
     const counts = new Map<string, number>();
     for (const q of qualifiers) counts.set(q.t, (counts.get(q.t) ?? 0) + 1);
+    const shares = new Map<string, bigint>();
     for (const tier of tiers) {
       const pool = poolOf(volume, tier.poolPpm);
       const n = counts.get(tier.id) ?? 0;
       const { shareFen, remainderFen } = split(pool, n);
+      shares.set(tier.id, shareFen);
       await tx.execute(sql`
         insert into settlement_tiers (run_id, tier_id, name, pool_ppm, pool_fen, qualifiers, share_fen, remainder_fen)
         values (${runId}, ${tier.id}, ${tier.name}, ${tier.poolPpm}, ${pool.toString()}::bigint, ${n}, ${shareFen.toString()}::bigint, ${remainderFen.toString()}::bigint)`);
-      if (n > 0) await tx.execute(sql`update settlement_qualifiers set share_fen = ${shareFen.toString()}::bigint where run_id = ${runId} and tier_id = ${tier.id}`);
+    }
+    for (let i = 0; i < qualifiers.length; i += 20_000) {
+      const part = qualifiers.slice(i, i + 20_000).map((q) => ({ ...q, s: shares.get(q.t)!.toString() }));
+      await tx.execute(sql`
+        insert into settlement_qualifiers (run_id, tier_id, member_id, level_rank, evidence, share_fen)
+        select ${runId}, t, m, r, e, s from json_to_recordset(${JSON.stringify(part)}::json) as x(t text, m bigint, r int, e jsonb, s bigint)`);
     }
     const p: Progress = { stage: 'preview', done: total, total, startedAt, updatedAt: new Date().toISOString() };
     await moveRun(tx, r, 'preview', sql`, volume_fen = ${volume.toString()}::bigint, preview_at = now(), progress = ${JSON.stringify(p)}::jsonb`);
@@ -270,15 +270,15 @@ export async function cancelRun(db: Db, actor: AuditContext, runId: number, reas
 // ---------------------------------------------------------------- payment
 
 /**
- * Pays the run (or resumes a payment a crash interrupted). Approval is
- * needed first when the run was opened with approval on. Returns the fen paid
- * by this call.
+ * Pays the run (or resumes a payment a crash interrupted), a tier per
+ * transaction: one ledger entry per tier and month (key
+ * `dividend:<month>:<tier>`) with a credit for each qualifier, the
+ * qualifiers marked paid and the tier closed in the same commit. A crash
+ * leaves every tier either paid or not at all; the next call pays the rest.
+ * Approval is needed first when the run was opened with approval on.
+ * Returns the fen paid by this call.
  */
 export async function payRun(db: Db, actor: AuditContext, runId: number, onProgress?: ProgressListener): Promise<Fen> {
-  const { value: s } = await readSettings(db, settlementSettingsDef);
-  const [{ total }] = (await queryRows<{ total: number | string }>(db, sql`
-    select count(*) as total from settlement_qualifiers where run_id = ${runId} and share_fen > 0`)) as [{ total: number | string }];
-  const startedAt = new Date().toISOString();
   await db.transaction(async (tx) => {
     const run = await lockRun(tx, runId);
     if (run.state === 'paying') return;
@@ -286,60 +286,67 @@ export async function payRun(db: Db, actor: AuditContext, runId: number, onProgr
     await moveRun(tx, run, 'paying');
     await recordAudit(tx, actor, { action: 'settlement.payment_started', targetType: 'settlement_run', targetId: runId, after: { month: monthLabel(run.month) } });
   });
-
+  const startedAt = new Date().toISOString();
   let paid = 0n;
   for (;;) {
-    const step = await db.transaction(async (tx) => {
-      const run = await lockRun(tx, runId);
-      if (run.state !== 'paying') return null;
-      // The next unpaid qualifiers, tier by tier.
-      const rows = await queryRows<{ tier_id: string; member_id: number | string; share_fen: string; name: string }>(tx, sql`
-        select q.tier_id, q.member_id, q.share_fen::text, t.name from settlement_qualifiers q
-        join settlement_tiers t on t.run_id = q.run_id and t.tier_id = q.tier_id
-        where q.run_id = ${runId} and q.entry_id is null and q.share_fen > 0
-        order by q.tier_id, q.member_id limit ${PAYMENT_CHUNK}`);
-      if (rows.length === 0) {
-        await tx.execute(sql`update settlement_tiers set paid_at = now() where run_id = ${runId} and paid_at is null`);
-        const p: Progress = { stage: 'done', done: Number(total), total: Number(total), startedAt, updatedAt: new Date().toISOString() };
-        await moveRun(tx, run, 'paid', sql`, paid_at = now(), progress = ${JSON.stringify(p)}::jsonb`);
-        await recordAudit(tx, actor, { action: 'settlement.paid', targetType: 'settlement_run', targetId: runId, after: { month: monthLabel(run.month) } });
-        onProgress?.(p);
-        return null;
-      }
-      const releaseAt = run.pay_into === 'frozen' ? new Date(Date.now() + s.freezeDays * 86_400_000) : undefined;
-      const results = await creditBatch(
-        tx,
-        rows.map((r) => ({
-          idempotencyKey: `dividend:${monthLabel(run.month)}:${r.tier_id}:${r.member_id}`,
-          kind: 'dividend' as const,
-          memberId: Number(r.member_id),
-          amount: BigInt(r.share_fen),
-          from: 'rewards:expense' as const,
-          sourceType: 'settlement_run',
-          sourceId: String(runId),
-          memo: `${monthLabel(run.month)} ${r.name}`,
-          releaseAt,
-        })),
-      );
-      await tx.execute(sql`
-        update settlement_qualifiers q set entry_id = x.e
-        from json_to_recordset(${JSON.stringify(rows.map((r, i) => ({ t: r.tier_id, m: Number(r.member_id), e: results[i]!.entryId })))}::json) as x(t text, m bigint, e bigint)
-        where q.run_id = ${runId} and q.tier_id = x.t and q.member_id = x.m`);
-      const amount = rows.reduce((sum, r, i) => (results[i]!.created ? sum + BigInt(r.share_fen) : sum), 0n);
-      await tx.execute(sql`
-        update settlement_tiers t set paid_fen = t.paid_fen + x.fen
-        from (select tier_id, sum(share_fen) as fen from settlement_qualifiers where run_id = ${runId} and entry_id = any(${`{${results.map((r) => r.entryId).join(',')}}`}::bigint[]) group by tier_id) x
-        where t.run_id = ${runId} and t.tier_id = x.tier_id`);
-      const [{ n }] = (await queryRows<{ n: number | string }>(tx, sql`select count(*) as n from settlement_qualifiers where run_id = ${runId} and entry_id is not null`)) as [{ n: number | string }];
-      const p: Progress = { stage: 'payment', done: Number(n), total: Number(total), startedAt, updatedAt: new Date().toISOString() };
-      await tx.execute(sql`update settlement_runs set progress = ${JSON.stringify(p)}::jsonb where id = ${runId}`);
-      onProgress?.(p);
-      return amount;
-    });
+    const step = await payNextTier(db, actor, runId, startedAt, onProgress);
     if (step === null) break;
     paid += step;
   }
   return paid;
+}
+
+/** Pays the next unpaid tier of a paying run, or closes the run when none is left (then null). */
+export async function payNextTier(db: Db, actor: AuditContext, runId: number, startedAt = new Date().toISOString(), onProgress?: ProgressListener): Promise<Fen | null> {
+  const { value: s } = await readSettings(db, settlementSettingsDef);
+  return db.transaction(async (tx) => {
+    const run = await lockRun(tx, runId);
+    if (run.state !== 'paying') return null;
+    const tiers = await queryRows<{ tier_id: string; name: string; share_fen: string; qualifiers: number; paid_at: unknown }>(tx, sql`
+      select tier_id, name, share_fen::text, qualifiers, paid_at from settlement_tiers where run_id = ${runId} order by pool_ppm desc, tier_id`);
+    const total = tiers.reduce((n, t) => n + Number(t.qualifiers), 0);
+    const paidSoFar = tiers.filter((t) => t.paid_at !== null).reduce((n, t) => n + Number(t.qualifiers), 0);
+    const tier = tiers.find((t) => t.paid_at === null);
+    if (!tier) {
+      const p: Progress = { stage: 'done', done: total, total, startedAt, updatedAt: new Date().toISOString() };
+      await moveRun(tx, run, 'paid', sql`, paid_at = now(), progress = ${JSON.stringify(p)}::jsonb`);
+      await recordAudit(tx, actor, { action: 'settlement.paid', targetType: 'settlement_run', targetId: runId, after: { month: monthLabel(run.month) } });
+      onProgress?.(p);
+      return null;
+    }
+    const share = BigInt(tier.share_fen);
+    let amount = 0n;
+    if (share > 0n && Number(tier.qualifiers) > 0) {
+      const members = await queryRows<{ member_id: number | string }>(tx, sql`
+        select member_id from settlement_qualifiers where run_id = ${runId} and tier_id = ${tier.tier_id} order by member_id`);
+      const account = run.pay_into === 'frozen' ? ('wallet:frozen' as const) : ('wallet:available' as const);
+      const [posted] = await postBatch(tx, [
+        {
+          idempotencyKey: `dividend:${monthLabel(run.month)}:${tier.tier_id}`,
+          kind: 'dividend',
+          sourceType: 'settlement_run',
+          sourceId: String(runId),
+          memo: `${monthLabel(run.month)} ${tier.name}`,
+          postings: [...members.map((m) => ({ account, memberId: Number(m.member_id), amount: share })), { account: 'rewards:expense' as const, amount: -share * BigInt(members.length) }],
+        },
+      ]);
+      if (posted!.created) {
+        amount = share * BigInt(members.length);
+        if (run.pay_into === 'frozen') {
+          await tx.execute(sql`
+            insert into frozen_lots (member_id, entry_id, source_type, source_id, amount, remaining, release_at)
+            select member_id, ${posted!.entryId}, 'settlement_run', ${String(runId)}, share_fen, share_fen, now() + make_interval(days => ${s.freezeDays})
+            from settlement_qualifiers where run_id = ${runId} and tier_id = ${tier.tier_id}`);
+        }
+      }
+      await tx.execute(sql`update settlement_qualifiers set entry_id = ${posted!.entryId} where run_id = ${runId} and tier_id = ${tier.tier_id}`);
+    }
+    await tx.execute(sql`update settlement_tiers set paid_fen = share_fen * qualifiers, paid_at = now() where run_id = ${runId} and tier_id = ${tier.tier_id}`);
+    const p: Progress = { stage: 'payment', done: paidSoFar + Number(tier.qualifiers), total, startedAt, updatedAt: new Date().toISOString() };
+    await tx.execute(sql`update settlement_runs set progress = ${JSON.stringify(p)}::jsonb where id = ${runId}`);
+    onProgress?.(p);
+    return amount;
+  });
 }
 
 // ---------------------------------------------------------------- reading
