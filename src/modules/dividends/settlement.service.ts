@@ -115,17 +115,22 @@ export async function openRun(db: Db, actor: AuditContext, month: string, timeZo
 // ---------------------------------------------------------------- statistics
 
 /**
- * The part of a tier's conditions that reads the member's own figures, as
- * SQL over `p` (this month) and `lp` (the month before): a necessary
- * condition, so members failing it for every tier need no further look.
- * Null when the tier has none (then every active member is a candidate).
+ * The part of a tier's conditions that a member's own rows can decide, as
+ * SQL over `p` (this month), `lp` (the month before) and `mt` (its tree
+ * row): its figures, and for qualified direct members at least that many
+ * direct members at all. A necessary condition, so members failing it for
+ * every tier need no further look. Null when the tier has none (then every
+ * active member is a candidate).
  */
-function figuresPredicate(t: Tier) {
+function ownPredicate(t: Tier) {
   const c = t.conditions;
   const parts = [
-    c.minTeamFen !== null ? sql`coalesce(p.t, 0) >= ${c.minTeamFen.toString()}::bigint` : null,
-    c.minPersonalFen !== null ? sql`coalesce(p.p, 0) >= ${c.minPersonalFen.toString()}::bigint` : null,
-    c.minTeamIncrementFen !== null ? sql`coalesce(p.t, 0) - coalesce(lp.t, 0) >= ${c.minTeamIncrementFen.toString()}::bigint` : null,
+    c.minTeamFen !== null ? sql`coalesce(p.team_settled - p.team_refunded, 0) >= ${c.minTeamFen.toString()}::bigint` : null,
+    c.minPersonalFen !== null ? sql`coalesce(p.personal_settled - p.personal_refunded, 0) >= ${c.minPersonalFen.toString()}::bigint` : null,
+    c.minTeamIncrementFen !== null
+      ? sql`coalesce(p.team_settled - p.team_refunded, 0) - coalesce(lp.team_settled - lp.team_refunded, 0) >= ${c.minTeamIncrementFen.toString()}::bigint`
+      : null,
+    c.qualifiedDirects !== null ? sql`mt.direct_count >= ${c.qualifiedDirects.min}` : null,
   ].filter((x) => x !== null);
   return parts.length ? sql`(${sql.join(parts, sql` and `)})` : null;
 }
@@ -143,7 +148,7 @@ type FactRow = Record<string, unknown> & { id: number | string; p: string; t: st
 async function candidateFacts(db: Db, month: string, tiers: Tier[], defs: ReturnType<typeof qualifiedDirectDefinitions>): Promise<FactRow[]> {
   if (tiers.length === 0) return [];
   const last = shiftMonth(month, -1);
-  const predicates = tiers.map(figuresPredicate);
+  const predicates = tiers.map(ownPredicate);
   const everyone = predicates.some((x) => x === null);
   const counts = defs.map(
     (q, i) => sql`count(*) filter (where ${q.minLevelRank !== null ? sql`coalesce(lv.rank, 0) >= ${q.minLevelRank}` : sql`false`}
@@ -156,22 +161,19 @@ async function candidateFacts(db: Db, month: string, tiers: Tier[], defs: Return
         left join member_performance cp on cp.member_id = c.member_id and cp.month = ${month}::date
         where c.parent_id = m.id) d on true`
     : sql``;
+  // Plain joins on primary keys (no CTE joined to itself): a sound plan even before the planner has statistics.
   return queryRows<FactRow>(db, sql`
-    with p as (
-      select member_id, personal_settled - personal_refunded as p, team_settled - team_refunded as t from member_performance where month = ${month}::date),
-    lp as (
-      select member_id, team_settled - team_refunded as t from member_performance where month = ${last}::date),
-    cand as (
-      ${everyone ? sql`select id as member_id from members` : sql`select p.member_id from p left join lp on lp.member_id = p.member_id where ${sql.join(predicates as NonNullable<(typeof predicates)[number]>[], sql` or `)}`})
-    select m.id, coalesce(p.p, 0)::text as p, coalesce(p.t, 0)::text as t, coalesce(lp.t, 0)::text as lt, lv.rank
+    select m.id, coalesce(p.personal_settled - p.personal_refunded, 0)::text as p, coalesce(p.team_settled - p.team_refunded, 0)::text as t,
+      coalesce(lp.team_settled - lp.team_refunded, 0)::text as lt, lv.rank
       ${defs.length ? sql`, ${sql.join(defs.map((_, i) => sql.raw(`d.q${i}`)), sql`, `)}` : sql``}
-    from cand
-    join members m on m.id = cand.member_id and m.status = 'active'
-    join onboarding_applications oa on oa.member_id = m.id and oa.state = 'active'
-    left join p on p.member_id = m.id
-    left join lp on lp.member_id = m.id
-    left join member_levels ml on ml.member_id = m.id left join levels lv on lv.id = ml.level_id
+    from member_tree mt
+    left join member_performance p on p.member_id = mt.member_id and p.month = ${month}::date
+    left join member_performance lp on lp.member_id = mt.member_id and lp.month = ${last}::date
+    join members m on m.id = mt.member_id and m.status = 'active'
+    join onboarding_applications oa on oa.member_id = mt.member_id and oa.state = 'active'
+    left join member_levels ml on ml.member_id = mt.member_id left join levels lv on lv.id = ml.level_id
     ${directs}
+    ${everyone ? sql`` : sql`where ${sql.join(predicates as NonNullable<(typeof predicates)[number]>[], sql` or `)}`}
     order by m.id`);
 }
 
