@@ -99,7 +99,7 @@ try {
   log('settlement run…');
   const t0 = performance.now();
   const runId = await openRun(db, actor, month, TZ);
-  const [, statisticsMs] = await time(() => collectStatistics(db, runId, TZ));
+  const [, statisticsMs] = await time(() => collectStatistics(db, 'postgres', runId, TZ));
   await approveRun(db, actor, runId);
   const [paid, payoutMs] = await time(() => payRun(db, actor, runId));
   const runMs = performance.now() - t0;

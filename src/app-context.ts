@@ -8,6 +8,8 @@ import type { SmsSender } from './modules/auth/sms.js';
 export interface AppContext {
   config: Config;
   db: Db;
+  /** Which engine: PGlite is one process by construction, so cross-process job locks are only needed on PostgreSQL. */
+  dbKind: 'postgres' | 'pglite';
   hasher: PasswordHasher;
   sms: SmsSender;
   cipher: FieldCipher;

@@ -97,6 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const ctx: AppContext = {
     config,
     db: database.db,
+    dbKind: database.kind,
     hasher: deps.hasher ?? createPasswordHasher({ memoryKib: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST }),
     sms: deps.sms ?? createLogSmsSender(app.log),
     cipher: createFieldCipher(dataKey),

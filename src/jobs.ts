@@ -28,7 +28,7 @@ export function startBackgroundJobs(db: Db, log: FastifyBaseLogger, intervalMs =
     { name: 'level-daily-sweep', run: () => runDailyLevelSweep(db, timeZone) },
     { name: 'level-monthly-downgrade', run: () => exclusively(db, kind, 2, () => runMonthlyDowngrade(db, timeZone)) },
     // Statistics on the configured day and time, payment once allowed; one instance at a time (an advisory lock).
-    { name: 'settlement', run: () => exclusively(db, kind, SETTLEMENT_JOB_KEY, () => runSettlementSchedule(db, timeZone)) },
+    { name: 'settlement', run: () => exclusively(db, kind, SETTLEMENT_JOB_KEY, () => runSettlementSchedule(db, kind, timeZone)) },
   ];
   return runEvery(intervalMs, async () => {
     for (const job of jobs) {

@@ -189,7 +189,7 @@ export const commands: Command[] = [
     options: { month: { type: 'string', description: 'the month to settle, e.g. 2026-10' } },
     async run({ database, config, values }) {
       if (typeof values.month !== 'string') throw new Error('--month is required');
-      const run = await settleMonth(database.db, systemAuditContext('cli'), parseMonth(values.month), config.PLATFORM_TIMEZONE, { pay: false, onProgress: progressBar(values.month) });
+      const run = await settleMonth(database.db, database.kind, systemAuditContext('cli'), parseMonth(values.month), config.PLATFORM_TIMEZONE, { pay: false, onProgress: progressBar(values.month) });
       printRun(run);
       return 0;
     },
@@ -200,7 +200,7 @@ export const commands: Command[] = [
     options: { month: { type: 'string', description: 'the month to settle, e.g. 2026-10' } },
     async run({ database, config, values }) {
       if (typeof values.month !== 'string') throw new Error('--month is required');
-      const run = await settleMonth(database.db, systemAuditContext('cli'), parseMonth(values.month), config.PLATFORM_TIMEZONE, { pay: true, onProgress: progressBar(values.month) });
+      const run = await settleMonth(database.db, database.kind, systemAuditContext('cli'), parseMonth(values.month), config.PLATFORM_TIMEZONE, { pay: true, onProgress: progressBar(values.month) });
       printRun(run);
       if (run.state === 'preview') console.log('Waiting for finance approval (POST /api/admin/settlement/runs/:id/approve), then run this again.');
       return 0;

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
 import { systemAuditContext } from '../../src/modules/audit/audit.service.js';
-import { approveRun, collectStatistics, openRun, payNextTier, payRun, runSummary } from '../../src/modules/dividends/settlement.service.js';
+import { approveRun, collectStatistics, openRun, payNextTier, payRun, runSummary, settleMonth } from '../../src/modules/dividends/settlement.service.js';
 import { verifyLedger } from '../../src/modules/ledger/verify.service.js';
 import { monthOf, shiftMonth } from '../../src/modules/performance/performance.service.js';
 import { bindFirst } from '../../src/modules/referrals/tree.service.js';
@@ -114,13 +114,16 @@ describe('monthly settlement', () => {
     const aStar = q.items[2];
     expect(aStar.phone).toBe('139****0001');
     expect(aStar.evidence).toEqual([{ code: 'qualified_directs', holds: true, actual: '3', required: '3', text: '合格直推（等级序号 ≥ 3 或 个人业绩 ≥ ¥1000.00）3 人，要求 ≥ 3 人' }]);
+    // Names are typed by members: one that a spreadsheet would run as a formula is defused in the export.
+    await db().execute(sql`update members set display_name = '=HYPERLINK("http://x")' where id = ${t.H}`);
     const csv = await ctx.app.inject({ method: 'GET', url: `/api/admin/settlement/runs/${runId}/qualifiers.csv`, headers: bearer(viewer) });
+    expect(csv.body).toContain(`"'=HYPERLINK(""http://x"")"`);
     expect(csv.headers['content-type']).toContain('text/csv');
-    expect(csv.body.trim().split('\n')).toHaveLength(4);
+    expect(csv.body.trim().split('\r\n')).toHaveLength(4);
     expect(csv.body).toContain('17.50');
 
     // Paying waits for finance's approval; ops may not approve.
-    expect((await ctx.app.inject({ method: 'POST', url: `/api/admin/settlement/runs/${runId}/pay`, headers: bearer(finance) })).statusCode).toBe(403);
+    expect((await ctx.app.inject({ method: 'POST', url: `/api/admin/settlement/runs/${runId}/pay`, headers: bearer(finance) })).statusCode).toBe(409);
     expect((await ctx.app.inject({ method: 'POST', url: `/api/admin/settlement/runs/${runId}/approve`, headers: bearer(ops) })).statusCode).toBe(403);
     const approved = await ctx.app.inject({ method: 'POST', url: `/api/admin/settlement/runs/${runId}/approve`, headers: bearer(finance) });
     expect(approved.statusCode, approved.body).toBe(200);
@@ -142,6 +145,8 @@ describe('monthly settlement', () => {
     expect((await ctx.app.inject({ method: 'POST', url: `/api/admin/settlement/runs/${runId}/pay`, headers: bearer(finance) })).statusCode).toBe(409);
     expect((await ctx.app.inject({ method: 'POST', url: `/api/admin/settlement/runs/${runId}/cancel`, headers: bearer(finance), payload: { reason: '晚了' } })).statusCode).toBe(409);
     expect(await available('A')).toBe(3_500n);
+    // The CLI's `settlement run` refuses a paid month as well.
+    await expect(settleMonth(db(), ctx.database.kind, actor, M, TZ, { pay: true })).rejects.toThrow(/paid already/);
 
     // The member sees its dividends with the conditions it met; the month's report counts them.
     const mine = (await ctx.app.inject({ method: 'GET', url: '/api/member/dividends', headers: bearer(memberA.token) })).json();
@@ -170,7 +175,7 @@ describe('monthly settlement', () => {
     const runId = await openRun(db(), actor, M2, TZ);
     // What a crash mid-statistics leaves: part of the qualifiers, the run still collecting.
     await db().execute(sql`insert into settlement_qualifiers (run_id, tier_id, member_id, evidence, share_fen) values (${runId}, 'basic', ${t.E}, '[]', 0)`);
-    await collectStatistics(db(), runId, TZ);
+    expect(await collectStatistics(db(), ctx.database.kind, runId, TZ)).toBe('done');
     const preview = await runSummary(db(), runId);
     expect(preview.state).toBe('preview');
     expect(preview.tiers.map((x) => [x.tierId, x.qualifiers])).toEqual([['basic', 2], ['star', 1], ['empty', 0]]);
@@ -191,5 +196,15 @@ describe('monthly settlement', () => {
     expect((await verifyLedger(db())).ok).toBe(true);
     const entries = await queryRows<{ n: number | string }>(db(), sql`select count(*) as n from ledger_entries where idempotency_key like ${`dividend:${label(M2)}:%`}`);
     expect(Number(entries[0]!.n)).toBe(2);
+    // The tier nobody reached is settled with the run (nothing to post), and no preview is left looking unpaid.
+    expect((await runSummary(db(), runId)).tiers.every((x) => x.paidAt !== null)).toBe(true);
+
+    // With no tier enabled a month is not opened: it would be paid with nothing, and a paid month is final.
+    const current = (await ctx.app.inject({ method: 'GET', url: '/api/admin/dividends/tiers', headers: bearer(viewer) })).json();
+    const off = current.tiers.map((x: Record<string, unknown>) => ({ ...x, enabled: false }));
+    expect((await ctx.app.inject({ method: 'PUT', url: '/api/admin/dividends/tiers', headers: bearer(owner), payload: { basedOn: current.version, tiers: off } })).statusCode).toBe(200);
+    const refused = await ctx.app.inject({ method: 'POST', url: '/api/admin/settlement/runs', headers: bearer(finance), payload: { month: label(shiftMonth(M2, -1)) } });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.message).toContain('No dividend tier is enabled');
   });
 });

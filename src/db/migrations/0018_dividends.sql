@@ -25,6 +25,7 @@ CREATE TABLE "settlement_runs" (
 	"tiers_version" integer NOT NULL,
 	"volume_fen" bigint,
 	"pay_into" text NOT NULL,
+	"freeze_days" integer NOT NULL,
 	"approval_required" integer NOT NULL,
 	"pay_by" timestamp with time zone NOT NULL,
 	"progress" jsonb DEFAULT '{}'::jsonb NOT NULL,

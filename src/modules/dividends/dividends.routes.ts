@@ -80,7 +80,7 @@ export function dividendRoutes(appBase: FastifyInstance, ctx: AppContext) {
     },
   }, async (req, reply) => {
     const runId = await openRun(ctx.db, auditContextOf(req), parseMonth(req.body.month), tz);
-    inBackground(`statistics of run ${runId}`, () => collectStatistics(ctx.db, runId, tz));
+    inBackground(`statistics of run ${runId}`, () => collectStatistics(ctx.db, ctx.dbKind, runId, tz));
     return reply.code(202).send((await runSummary(ctx.db, runId)) as unknown as Record<string, unknown>);
   });
 

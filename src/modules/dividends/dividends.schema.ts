@@ -31,6 +31,8 @@ export const settlementRuns = pgTable(
     tiersVersion: integer('tiers_version').notNull(),
     volumeFen: bigint('volume_fen', { mode: 'bigint' }),
     payInto: text('pay_into', { enum: ['available', 'frozen'] }).notNull(),
+    /** Freeze period of a run paid into frozen, fixed when the run opens like everything it pays by. */
+    freezeDays: integer('freeze_days').notNull(),
     approvalRequired: integer('approval_required').notNull(),
     /** The end of the payout day (settings: pay by the 3rd of the next month, platform time zone). */
     payBy: timestamp('pay_by', { withTimezone: true }).notNull(),

@@ -1,4 +1,6 @@
 import { sql } from 'drizzle-orm';
+import { type DbKind } from './job-lock.js';
+export { exclusively } from './job-lock.js';
 import { type Db, queryRows } from '../../db/client.js';
 import { systemAuditContext } from '../audit/audit.service.js';
 import { dayOf } from '../levels/level-jobs.js';
@@ -15,23 +17,6 @@ function timeOf(at: Date, timeZone: string): string {
   return f.format(at);
 }
 
-/**
- * Runs `work` only if no other process is running the same job: the lock is
- * a transaction-level advisory lock held, on a connection of its own, for as
- * long as the work runs (the work uses other connections, so its chunks
- * commit as they go). A crashed holder's connection closes and frees the
- * lock. PGlite is one process by construction (its data folder is locked),
- * so there the work simply runs.
- */
-export async function exclusively<T>(db: Db, kind: 'postgres' | 'pglite', jobKey: number, work: () => Promise<T>): Promise<T | null> {
-  if (kind === 'pglite') return work();
-  return db.transaction(async (lockTx) => {
-    const [got] = await queryRows<{ ok: boolean }>(lockTx, sql`select pg_try_advisory_xact_lock(7001009, ${jobKey}) as ok`);
-    if (!got?.ok) return null;
-    return work();
-  });
-}
-
 export const SETTLEMENT_JOB_KEY = 1;
 
 /**
@@ -42,7 +27,7 @@ export const SETTLEMENT_JOB_KEY = 1;
  * paying, and pays a run once it may be paid (approved, or previewed when
  * approval is off). Returns what it did, for the log.
  */
-export async function runSettlementSchedule(db: Db, timeZone: string, now = new Date()): Promise<string[]> {
+export async function runSettlementSchedule(db: Db, kind: DbKind, timeZone: string, now = new Date()): Promise<string[]> {
   const { value: s } = await readSettings(db, settlementSettingsDef);
   const actor = systemAuditContext('settlement-schedule');
   const did: string[] = [];
@@ -52,23 +37,29 @@ export async function runSettlementSchedule(db: Db, timeZone: string, now = new 
   if (due) {
     const [any] = await queryRows<{ n: number | string }>(db, sql`select count(*) as n from settlement_runs where month = ${month}::date`);
     if (Number(any!.n) === 0) {
-      await openRun(db, actor, month, timeZone, now);
-      did.push(`opened ${month.slice(0, 7)}`);
+      try {
+        await openRun(db, actor, month, timeZone, now);
+        did.push(`opened ${month.slice(0, 7)}`);
+      } catch (err) {
+        did.push(`could not open ${month.slice(0, 7)}: ${(err as Error).message}`);
+      }
     }
   }
   const open = await queryRows<{ id: number | string; month: string; state: string; approval_required: number }>(db, sql`
     select id, month::text as month, state, approval_required from settlement_runs where state in ('collecting', 'preview', 'approved', 'paying') order by id`);
   for (const run of open) {
     const id = Number(run.id);
-    if (run.state === 'collecting') {
-      await collectStatistics(db, id, timeZone);
-      did.push(`statistics of ${run.month.slice(0, 7)}`);
-    }
-    const [now2] = await queryRows<{ state: string }>(db, sql`select state from settlement_runs where id = ${id}`);
-    const state = now2!.state;
-    if (state === 'approved' || state === 'paying' || (state === 'preview' && Number(run.approval_required) === 0)) {
-      await payRun(db, actor, id);
-      did.push(`paid ${run.month.slice(0, 7)}`);
+    const label = run.month.slice(0, 7);
+    // Each run on its own: one that fails (and is logged) does not hold up the others.
+    try {
+      if (run.state === 'collecting') did.push(`${(await collectStatistics(db, kind, id, timeZone)) === 'busy' ? 'statistics busy elsewhere for' : 'statistics of'} ${label}`);
+      const [after] = await queryRows<{ state: string; late: boolean }>(db, sql`select state, now() > pay_by as late from settlement_runs where id = ${id}`);
+      if (after!.state === 'approved' || after!.state === 'paying' || (after!.state === 'preview' && Number(run.approval_required) === 0)) {
+        await payRun(db, actor, id);
+        did.push(`paid ${label}`);
+      } else if (after!.late && after!.state !== 'paid' && after!.state !== 'cancelled') did.push(`late ${label}: ${after!.state}, past its payout day`);
+    } catch (err) {
+      did.push(`failed ${label}: ${(err as Error).message}`);
     }
   }
   return did;

@@ -2,12 +2,12 @@ import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.js';
 import { formatYuan } from '../../lib/money.js';
 
-/** A member's dividends: month, tier, share, paid or not, and the evidence it qualified with. */
+/** A member's dividends once their run is being paid (a preview may still be cancelled): month, tier, share, paid or not, and the conditions it met. */
 export async function memberDividends(db: Db, memberId: number) {
   const rows = await queryRows<Record<string, unknown>>(db, sql`
-    select r.month::text as month, r.state, q.tier_id, t.name, q.share_fen::text, q.entry_id, q.evidence
+    select r.month::text as month, r.state, q.tier_id, t.name, q.share_fen::text, t.paid_at, q.evidence
     from settlement_qualifiers q
-    join settlement_runs r on r.id = q.run_id and r.state <> 'cancelled'
+    join settlement_runs r on r.id = q.run_id and r.state in ('paying', 'paid')
     join settlement_tiers t on t.run_id = q.run_id and t.tier_id = q.tier_id
     where q.member_id = ${memberId}
     order by r.month desc, t.pool_ppm desc limit 120`);
@@ -16,7 +16,7 @@ export async function memberDividends(db: Db, memberId: number) {
     tierId: String(r.tier_id),
     tierName: String(r.name),
     shareFen: String(r.share_fen),
-    paid: r.entry_id !== null,
+    paid: r.paid_at !== null,
     runState: String(r.state),
     conditions: (r.evidence as { text: string; holds: boolean }[]).map((e) => e.text),
   }));

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.js';
 import { AppError, conflict, notFound } from '../../lib/errors.js';
+import { toCsv } from '../wallets/statements.service.js';
+import { type DbKind, exclusively } from './job-lock.js';
 import { defineStateMachine } from '../../lib/state-machine.js';
 import { zonedMidnight } from '../../lib/zoned-time.js';
 import type { Fen } from '../../lib/money.js';
@@ -31,6 +33,9 @@ import { tiersAtVersion } from './tiers.service.js';
  * instead of paying the same members.
  */
 
+/** Advisory-lock keys of per-run statistics workers (namespace 7001009, like the scheduler's jobs). */
+const STATISTICS_LOCK_BASE = 1_000;
+
 export const settlementRunLifecycle = defineStateMachine<SettlementState>('settlement run', {
   collecting: ['preview', 'cancelled'],
   preview: ['approved', 'paying', 'cancelled'],
@@ -57,13 +62,14 @@ interface RunRow {
   tiers_version: number;
   volume_fen: string | null;
   pay_into: 'available' | 'frozen';
+  freeze_days: number;
   approval_required: number;
   progress: Partial<Progress>;
 }
 
 async function lockRun(tx: Db, runId: number): Promise<RunRow> {
   const [run] = await queryRows<RunRow>(tx, sql`
-    select id, month::text as month, state, tiers_version, volume_fen::text, pay_into, approval_required, progress
+    select id, month::text as month, state, tiers_version, volume_fen::text, pay_into, freeze_days, approval_required, progress
     from settlement_runs where id = ${runId} for update`);
   if (!run) throw notFound('Settlement run');
   return { ...run, id: Number(run.id) };
@@ -99,10 +105,13 @@ export async function openRun(db: Db, actor: AuditContext, month: string, timeZo
       );
     }
     const [head] = await queryRows<{ version: number }>(tx, sql`select max(version) as version from dividend_tier_versions`);
-    if (!head?.version) throw new AppError('BAD_REQUEST', 'No dividend tiers are configured');
+    if (!head?.version || !(await tiersAtVersion(tx, head.version)).some((t) => t.enabled)) {
+      // A run without tiers would be paid with nothing, and a paid month is never settled again.
+      throw new AppError('BAD_REQUEST', 'No dividend tier is enabled; configure the tiers before settling a month');
+    }
     const [row] = await queryRows<{ id: number | string }>(tx, sql`
-      insert into settlement_runs (month, state, tiers_version, pay_into, approval_required, pay_by, progress, created_by_kind, created_by)
-      values (${month}::date, 'collecting', ${head.version}, ${s.payInto}, ${s.approvalRequired ? 1 : 0}, ${payBy.toISOString()}::timestamptz,
+      insert into settlement_runs (month, state, tiers_version, pay_into, freeze_days, approval_required, pay_by, progress, created_by_kind, created_by)
+      values (${month}::date, 'collecting', ${head.version}, ${s.payInto}, ${s.freezeDays}, ${s.approvalRequired ? 1 : 0}, ${payBy.toISOString()}::timestamptz,
         ${JSON.stringify({ stage: 'statistics', done: 0, total: 0, startedAt: now.toISOString(), updatedAt: now.toISOString() })}::jsonb,
         ${actor.actorKind}, ${actor.actorId})
       returning id`);
@@ -182,7 +191,16 @@ async function candidateFacts(db: Db, month: string, tiers: Tier[], defs: Return
  * it in preview: qualifiers per tier with the evidence of every condition,
  * each tier's pool, equal share and remainder.
  */
-export async function collectStatistics(db: Db, runId: number, timeZone: string, onProgress?: ProgressListener): Promise<void> {
+export async function collectStatistics(db: Db, kind: DbKind, runId: number, timeZone: string, onProgress?: ProgressListener): Promise<'done' | 'busy'> {
+  // One worker per run: the route, the CLI and the scheduler may all find a run collecting.
+  const outcome = await exclusively(db, kind, STATISTICS_LOCK_BASE + runId, async () => {
+    await computeStatistics(db, runId, timeZone, onProgress);
+    return 'done' as const;
+  });
+  return outcome ?? 'busy';
+}
+
+async function computeStatistics(db: Db, runId: number, timeZone: string, onProgress?: ProgressListener): Promise<void> {
   const run = await db.transaction(async (tx) => {
     const r = await lockRun(tx, runId);
     if (r.state !== 'collecting') throw conflict(`The run is ${r.state}; statistics are collected only while collecting`, { state: r.state });
@@ -220,7 +238,7 @@ export async function collectStatistics(db: Db, runId: number, timeZone: string,
   // collecting with nothing of this attempt, and the statistics start over.
   await db.transaction(async (tx) => {
     const r = await lockRun(tx, runId);
-    if (r.state !== 'collecting') throw conflict('The run was cancelled while its statistics were being collected');
+    if (r.state !== 'collecting') throw conflict(`The run became ${r.state} while its statistics were being collected`, { state: r.state });
     await tx.execute(sql`delete from settlement_qualifiers where run_id = ${runId}`);
     await tx.execute(sql`delete from settlement_tiers where run_id = ${runId}`);
     // The platform's volume: every member's net settled sales of the month (what performance counts).
@@ -284,7 +302,7 @@ export async function payRun(db: Db, actor: AuditContext, runId: number, onProgr
   await db.transaction(async (tx) => {
     const run = await lockRun(tx, runId);
     if (run.state === 'paying') return;
-    if (run.state === 'preview' && run.approval_required) throw new AppError('FORBIDDEN', 'This run waits for finance approval before it is paid', { state: run.state });
+    if (run.state === 'preview' && run.approval_required) throw conflict('This run waits for finance approval before it is paid', { state: run.state });
     await moveRun(tx, run, 'paying');
     await recordAudit(tx, actor, { action: 'settlement.payment_started', targetType: 'settlement_run', targetId: runId, after: { month: monthLabel(run.month) } });
   });
@@ -300,7 +318,6 @@ export async function payRun(db: Db, actor: AuditContext, runId: number, onProgr
 
 /** Pays the next unpaid tier of a paying run, or closes the run when none is left (then null). */
 export async function payNextTier(db: Db, actor: AuditContext, runId: number, startedAt = new Date().toISOString(), onProgress?: ProgressListener): Promise<Fen | null> {
-  const { value: s } = await readSettings(db, settlementSettingsDef);
   return db.transaction(async (tx) => {
     const run = await lockRun(tx, runId);
     if (run.state !== 'paying') return null;
@@ -337,7 +354,7 @@ export async function payNextTier(db: Db, actor: AuditContext, runId: number, st
         if (run.pay_into === 'frozen') {
           await tx.execute(sql`
             insert into frozen_lots (member_id, entry_id, source_type, source_id, amount, remaining, release_at)
-            select member_id, ${posted!.entryId}, 'settlement_run', ${String(runId)}, share_fen, share_fen, now() + make_interval(days => ${s.freezeDays})
+            select member_id, ${posted!.entryId}, 'settlement_run', ${String(runId)}, share_fen, share_fen, now() + make_interval(days => ${run.freeze_days})
             from settlement_qualifiers where run_id = ${runId} and tier_id = ${tier.tier_id}`);
         }
       }
@@ -440,8 +457,9 @@ export interface QualifierLine {
 /** A run's qualifiers (optionally of one tier), keyset-paginated by (tier, member). */
 export async function qualifierLines(db: Db, runId: number, f: { tierId?: string; after?: { tierId: string; memberId: number }; limit: number }): Promise<{ items: QualifierLine[]; nextCursor: string | null }> {
   const rows = await queryRows<Record<string, unknown>>(db, sql`
-    select q.tier_id, q.member_id, m.display_name, m.phone, q.level_rank, q.share_fen::text, q.entry_id, q.evidence
+    select q.tier_id, q.member_id, m.display_name, m.phone, q.level_rank, q.share_fen::text, t.paid_at, q.evidence
     from settlement_qualifiers q join members m on m.id = q.member_id
+    join settlement_tiers t on t.run_id = q.run_id and t.tier_id = q.tier_id
     where q.run_id = ${runId} ${f.tierId ? sql`and q.tier_id = ${f.tierId}` : sql``}
       ${f.after ? sql`and (q.tier_id, q.member_id) > (${f.after.tierId}, ${f.after.memberId})` : sql``}
     order by q.tier_id, q.member_id limit ${f.limit + 1}`);
@@ -452,7 +470,8 @@ export async function qualifierLines(db: Db, runId: number, f: { tierId?: string
     phone: String(r.phone),
     levelRank: r.level_rank === null ? null : Number(r.level_rank),
     shareFen: String(r.share_fen),
-    paid: r.entry_id !== null,
+    // Paid with its tier (a share of 0 fen posts nothing but is settled all the same).
+    paid: r.paid_at !== null,
     evidence: r.evidence as QualifierLine['evidence'],
   }));
   const last = items.at(-1);
@@ -461,32 +480,33 @@ export async function qualifierLines(db: Db, runId: number, f: { tierId?: string
 
 /** Phone numbers in exports are masked like everywhere staff read lists. */
 const maskPhone = (p: string) => (p.length >= 7 ? `${p.slice(0, 3)}****${p.slice(-4)}` : p);
-const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 /** The preview as CSV (UTF-8 with BOM so spreadsheet programs read the Chinese right). */
 export async function qualifiersCsv(db: Db, runId: number): Promise<string> {
-  const lines = ['档位,会员ID,会员,手机号,等级序号,分红(元),已发放,依据'];
+  const rows: string[][] = [];
   let after: { tierId: string; memberId: number } | undefined;
   for (;;) {
     const page = await qualifierLines(db, runId, { after, limit: 5000 });
     for (const q of page.items) {
       const yuan = `${BigInt(q.shareFen) / 100n}.${(BigInt(q.shareFen) % 100n).toString().padStart(2, '0')}`;
-      lines.push([q.tierId, String(q.memberId), q.displayName, maskPhone(q.phone), q.levelRank === null ? '' : String(q.levelRank), yuan, q.paid ? '是' : '否', q.evidence.map((e) => e.text).join('；')].map(csvCell).join(','));
+      rows.push([q.tierId, String(q.memberId), q.displayName, maskPhone(q.phone), q.levelRank === null ? '' : String(q.levelRank), yuan, q.paid ? '是' : '否', q.evidence.map((e) => e.text).join('；')]);
     }
     if (!page.nextCursor) break;
     after = { tierId: page.items.at(-1)!.tierId, memberId: page.items.at(-1)!.memberId };
   }
-  return `\uFEFF${lines.join('\n')}\n`;
+  // Member names are typed by members: the shared writer defuses cells a spreadsheet would run as formulas.
+  return toCsv(['档位', '会员ID', '会员', '手机号', '等级序号', '分红(元)', '已发放', '依据'], rows);
 }
 
 /** Statistics and payment in one go (the CLI's `run` and the scheduler): opens the run if needed, resumes one a crash left behind. */
-export async function settleMonth(db: Db, actor: AuditContext, month: string, timeZone: string, options: { pay: boolean; onProgress?: ProgressListener }): Promise<RunSummary> {
+export async function settleMonth(db: Db, kind: DbKind, actor: AuditContext, month: string, timeZone: string, options: { pay: boolean; onProgress?: ProgressListener }): Promise<RunSummary> {
   const [current] = await runSummaries(db, { month, limit: 1 }).then((runs) => runs.filter((r) => r.state !== 'cancelled'));
+  if (current?.state === 'paid' && options.pay) throw conflict(`${current.month} has been paid already; a paid month is never settled twice`, { runId: current.id, state: current.state });
   let runId = current?.id;
   if (runId === undefined) runId = await openRun(db, actor, month, timeZone);
   let run = await runSummary(db, runId);
   if (run.state === 'collecting') {
-    await collectStatistics(db, runId, timeZone, options.onProgress);
+    if ((await collectStatistics(db, kind, runId, timeZone, options.onProgress)) === 'busy') throw conflict('Another worker is computing this run’s statistics; try again when it is done');
     run = await runSummary(db, runId);
   }
   if (options.pay && (run.state === 'approved' || run.state === 'paying' || (run.state === 'preview' && !run.approvalRequired))) {

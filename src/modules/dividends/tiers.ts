@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { formatYuan, type Fen, nonNegativeFen } from '../../lib/money.js';
+import { formatPpm } from '../rewards/definitions.js';
 
 const yuan = (fen: Fen) => `¥${formatYuan(fen)}`;
 
@@ -162,5 +163,5 @@ export function describeTier(t: Tier): string {
       : null,
     c.minTeamIncrementFen !== null ? `团队增量 ≥ ${yuan(c.minTeamIncrementFen)}` : null,
   ].filter(Boolean);
-  return `${t.name}：平台当月交易额 × ${(t.poolPpm / 10_000).toFixed(2).replace(/\.?0+$/, '')}% 为奖池，${parts.join('，')} 的商户平分`;
+  return `${t.name}：平台当月交易额 × ${formatPpm(t.poolPpm)} 为奖池，${parts.join('，')} 的商户平分`;
 }
