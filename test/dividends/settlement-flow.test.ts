@@ -173,6 +173,11 @@ describe('monthly settlement', () => {
     expect(cancel.json().state).toBe('cancelled');
 
     const runId = await openRun(db(), actor, M2, TZ);
+    // B held rank 3 when the month ended and was downgraded since: it still counts for A's 星级分红 (3 qualified directs).
+    await db().execute(sql`update member_levels set level_id = (select id from levels where rank = 1) where member_id = ${t.B}`);
+    await db().execute(sql`
+      insert into level_history (member_id, from_level_id, to_level_id, cause, actor_kind)
+      values (${t.B}, (select id from levels where rank = 3), (select id from levels where rank = 1), 'downgrade', 'system')`);
     // What a crash mid-statistics leaves: part of the qualifiers, the run still collecting.
     await db().execute(sql`insert into settlement_qualifiers (run_id, tier_id, member_id, evidence, share_fen) values (${runId}, 'basic', ${t.E}, '[]', 0)`);
     expect(await collectStatistics(db(), ctx.database.kind, runId, TZ)).toBe('done');

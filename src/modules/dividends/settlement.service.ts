@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.js';
 import { AppError, conflict, notFound } from '../../lib/errors.js';
 import { toCsv } from '../wallets/statements.service.js';
@@ -154,9 +154,13 @@ type FactRow = Record<string, unknown> & { id: number | string; p: string; t: st
  * use (counted through the candidate's children only). Qualification itself
  * is the pure engine's, on these facts.
  */
-async function candidateFacts(db: Db, month: string, tiers: Tier[], defs: ReturnType<typeof qualifiedDirectDefinitions>): Promise<FactRow[]> {
+async function candidateFacts(db: Db, month: string, timeZone: string, tiers: Tier[], defs: ReturnType<typeof qualifiedDirectDefinitions>): Promise<FactRow[]> {
   if (tiers.length === 0) return [];
   const last = shiftMonth(month, -1);
+  // Levels count as they stood when the month ended: a downgrade on the 1st or a rise since does not change the month.
+  const monthEnd = zonedMidnight(shiftMonth(month, 1), timeZone).toISOString();
+  const levelAtEnd = (member: SQL, current: SQL) => sql`case when exists (select 1 from level_history h where h.member_id = ${member} and h.at >= ${monthEnd}::timestamptz)
+      then (select h.from_level_id from level_history h where h.member_id = ${member} and h.at >= ${monthEnd}::timestamptz order by h.id limit 1) else ${current} end`;
   const predicates = tiers.map(ownPredicate);
   const everyone = predicates.some((x) => x === null);
   const counts = defs.map(
@@ -166,7 +170,7 @@ async function candidateFacts(db: Db, month: string, tiers: Tier[], defs: Return
   const directs = defs.length
     ? sql`left join lateral (
         select ${sql.join(counts, sql`, `)} from member_tree c
-        left join member_levels cl on cl.member_id = c.member_id left join levels lv on lv.id = cl.level_id
+        left join member_levels cl on cl.member_id = c.member_id left join levels lv on lv.id = ${levelAtEnd(sql`c.member_id`, sql`cl.level_id`)}
         left join member_performance cp on cp.member_id = c.member_id and cp.month = ${month}::date
         where c.parent_id = m.id) d on true`
     : sql``;
@@ -180,7 +184,7 @@ async function candidateFacts(db: Db, month: string, tiers: Tier[], defs: Return
     left join member_performance lp on lp.member_id = mt.member_id and lp.month = ${last}::date
     join members m on m.id = mt.member_id and m.status = 'active'
     join onboarding_applications oa on oa.member_id = mt.member_id and oa.state = 'active'
-    left join member_levels ml on ml.member_id = mt.member_id left join levels lv on lv.id = ml.level_id
+    left join member_levels ml on ml.member_id = mt.member_id left join levels lv on lv.id = ${levelAtEnd(sql`mt.member_id`, sql`ml.level_id`)}
     ${directs}
     ${everyone ? sql`` : sql`where ${sql.join(predicates as NonNullable<(typeof predicates)[number]>[], sql` or `)}`}
     order by m.id`);
@@ -215,7 +219,7 @@ async function computeStatistics(db: Db, runId: number, timeZone: string, onProg
   await closeMonth(db, timeZone, run.month);
   const tiers = (await tiersAtVersion(db, run.tiers_version)).filter((t) => t.enabled);
   const defs = qualifiedDirectDefinitions(tiers);
-  const rows = await candidateFacts(db, run.month, tiers, defs);
+  const rows = await candidateFacts(db, run.month, timeZone, tiers, defs);
   const total = rows.length;
   await report({ stage: 'statistics', done: 0, total, startedAt, updatedAt: new Date().toISOString() });
 
