@@ -9,6 +9,15 @@ import { type GeneratedTree, loadRandomTree } from './tree-fixture.js';
  */
 export async function loadRewardsFixture(db: Db, opts: { members: number; chains: number; secretsEnc?: string | null }): Promise<GeneratedTree> {
   const tree = await loadRandomTree(db, { members: opts.members, chains: opts.chains, chainLength: 1000 });
+  await levelsAndOnboarding(db);
+  await db.execute(sql`insert into channels (id, kind, name, secrets_enc) values ('bench', 'push', 'Bench', ${opts.secretsEnc ?? null})`);
+  await db.execute(sql`insert into channel_merchants (channel_id, merchant_ref, member_id) select 'bench', 'M' || id, id from members`);
+  await db.execute(sql`vacuum analyze`);
+  return tree;
+}
+
+/** Levels along the ladder for two members in three, and nine in ten onboarded (active). */
+export async function levelsAndOnboarding(db: Db): Promise<void> {
   await db.execute(sql`
     insert into member_levels (member_id, level_id, cause)
     select m.id, l.id, 'staff' from members m
@@ -17,8 +26,4 @@ export async function loadRewardsFixture(db: Db, opts: { members: number; chains
   await db.execute(sql`
     insert into onboarding_applications (member_id, state, revision, submitted_at, reviewed_at, activated_at)
     select id, 'active', 1, now(), now(), now() from members where id % 10 <> 0`);
-  await db.execute(sql`insert into channels (id, kind, name, secrets_enc) values ('bench', 'push', 'Bench', ${opts.secretsEnc ?? null})`);
-  await db.execute(sql`insert into channel_merchants (channel_id, merchant_ref, member_id) select 'bench', 'M' || id, id from members`);
-  await db.execute(sql`vacuum analyze`);
-  return tree;
 }

@@ -19,6 +19,7 @@ import { systemAuditContext } from '../src/modules/audit/audit.service.js';
 import { approveRun, collectStatistics, openRun, payRun, runSummary } from '../src/modules/dividends/settlement.service.js';
 import { monthOf, shiftMonth } from '../src/modules/performance/performance.service.js';
 import { scratchDatabase } from './floor.js';
+import { levelsAndOnboarding } from './rewards-fixture.js';
 import { loadRandomTree } from './tree-fixture.js';
 
 const { values } = parseArgs({ options: { members: { type: 'string', default: '1000000' }, transactions: { type: 'string', default: '5000000' }, chains: { type: 'string', default: '2' } } });
@@ -41,14 +42,7 @@ try {
   const db = database.db;
   log(`tree of ${N} members…`);
   const tree = await loadRandomTree(db, { members: N, chains: Number(values.chains), chainLength: 1000 });
-  await db.execute(sql`
-    insert into member_levels (member_id, level_id, cause)
-    select m.id, l.id, 'staff' from members m
-    join lateral (select id from levels where enabled order by rank offset (m.id * 7919) % 5 limit 1) l on true
-    where m.id % 3 <> 0`);
-  await db.execute(sql`
-    insert into onboarding_applications (member_id, state, revision, submitted_at, reviewed_at, activated_at)
-    select id, 'active', 1, now(), now(), now() from members where id % 10 <> 0`);
+  await levelsAndOnboarding(db);
   await db.execute(sql`insert into channels (id, kind, name) values ('bench', 'push', 'Bench')`);
 
   log(`${T} settled transactions in ${month.slice(0, 7)}…`);
