@@ -7,6 +7,7 @@ import { collectStatistics, openRun, runSummary } from '../../src/modules/divide
 import { settlementSettingsDef } from '../../src/modules/dividends/settlement-settings.js';
 import { readSettings, writeSettings } from '../../src/modules/settings/settings.service.js';
 import { bindFirst } from '../../src/modules/referrals/tree.service.js';
+import { releaseDue } from '../../src/modules/wallets/wallets.service.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
 
 const TZ = 'Asia/Shanghai';
@@ -67,6 +68,10 @@ describe('settlement schedule', () => {
     const [lot] = await queryRows<{ amount: string; days: number }>(db(), sql`
       select amount::text, round(extract(epoch from release_at - now()) / 86400)::int as days from frozen_lots where member_id = ${id}`);
     expect(lot).toEqual({ amount: '1000000', days: 5 });
+    // Six days on, the release job frees it into available.
+    await releaseDue(db(), { now: new Date(Date.now() + 6 * 86_400_000) });
+    const [after] = await queryRows<{ frozen: string; available: string }>(db(), sql`select frozen::text, available::text from wallets where member_id = ${id}`);
+    expect(after).toEqual({ frozen: '0', available: '1000000' });
   });
 
   it.runIf(ctx === undefined ? Boolean(process.env.TEST_DATABASE_URL) : ctx.database.kind === 'postgres')('a run whose statistics another worker holds is left to it (busy), then computed once free', async () => {

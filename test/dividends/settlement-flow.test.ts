@@ -107,6 +107,11 @@ describe('monthly settlement', () => {
       ['empty', '1050', 0, '0', '1050'],
     ]);
 
+    // The version the run names can be read whole, and an unknown one is 404.
+    const named = await ctx.app.inject({ method: 'GET', url: `/api/admin/dividends/tiers/versions/${preview.tiersVersion}`, headers: bearer(viewer) });
+    expect(named.statusCode).toBe(200);
+    expect(named.json().tiers.map((x: { id: string }) => x.id)).toEqual(['basic', 'star', 'empty']);
+    expect((await ctx.app.inject({ method: 'GET', url: '/api/admin/dividends/tiers/versions/9999', headers: bearer(viewer) })).statusCode).toBe(404);
     const q = (await ctx.app.inject({ method: 'GET', url: `/api/admin/settlement/runs/${runId}/qualifiers`, headers: bearer(viewer) })).json();
     expect(q.items.map((x: { tierId: string; memberId: number }) => [x.tierId, x.memberId])).toEqual([
       ['basic', t.A], ['basic', t.H], ['star', t.A],

@@ -10,7 +10,7 @@ import { readSettings, writeSettings } from '../settings/settings.service.js';
 import { approveRun, cancelRun, collectStatistics, openRun, payRun, qualifierLines, qualifiersCsv, runSummaries, runSummary } from './settlement.service.js';
 import { settlementSettingsDef, settlementSettingsSchema } from './settlement-settings.js';
 import { describeTier, encodeTier, tierSetInput } from './tiers.js';
-import { currentTiers, saveTiers, tierVersions } from './tiers.service.js';
+import { currentTiers, saveTiers, tierVersion, tierVersions } from './tiers.service.js';
 import { memberDividends, monthlyReport, monthlyReportCsv } from './settlement-reports.service.js';
 
 const anyJson = z.record(z.string(), z.unknown());
@@ -64,6 +64,14 @@ export function dividendRoutes(appBase: FastifyInstance, ctx: AppContext) {
     config: { access: access.anyStaff },
     schema: { tags, summary: 'Earlier versions of the tiers', response: { 200: z.object({ items: z.array(z.object({ version: z.number(), note: z.string().nullable(), savedAt: z.string(), tiers: z.number() })) }) } },
   }, async () => ({ items: (await tierVersions(ctx.db)).map((v) => ({ ...v, savedAt: v.savedAt.toISOString() })) }));
+
+  app.get('/api/admin/dividends/tiers/versions/:version', {
+    config: { access: access.anyStaff },
+    schema: { tags, summary: 'One saved version of the tiers, whole (the one a run names)', params: z.object({ version: z.coerce.number().int().positive().max(2_147_483_647) }), response: { 200: tiersOut } },
+  }, async (req) => {
+    const t = await tierVersion(ctx.db, req.params.version);
+    return { version: t.version, note: t.note, savedAt: t.savedAt.toISOString(), tiers: t.tiers.map(encodeTier), descriptions: t.tiers.filter((x) => x.enabled).map(describeTier) };
+  });
 
   app.get('/api/admin/settlement/runs', {
     config: { access: access.anyStaff },

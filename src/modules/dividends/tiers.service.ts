@@ -19,6 +19,14 @@ export async function tiersAtVersion(db: Db, version: number): Promise<Tier[]> {
   return decodeTiers(row.tiers);
 }
 
+/** One saved version, whole (what an audit of an old run needs). */
+export async function tierVersion(db: Db, version: number): Promise<TierVersion> {
+  const [row] = await queryRows<{ version: number; tiers: unknown; note: string | null; saved_at: string | Date }>(db, sql`
+    select version, tiers, note, saved_at from dividend_tier_versions where version = ${version}`);
+  if (!row) throw notFound(`Dividend tiers version ${version}`);
+  return { version: Number(row.version), tiers: decodeTiers(row.tiers), note: row.note, savedAt: new Date(row.saved_at) };
+}
+
 export async function currentTiers(db: Db): Promise<TierVersion> {
   const [row] = await queryRows<{ version: number; tiers: unknown; note: string | null; saved_at: string | Date }>(db, sql`
     select version, tiers, note, saved_at from dividend_tier_versions order by version desc limit 1`);
