@@ -19,7 +19,8 @@ import { zonedMidnight } from '../lib/zoned-time.js';
 import { activeRuleSet, readDraft, ruleSetAt } from '../modules/rewards/rule-sets.service.js';
 import { simulate } from '../modules/rewards/simulation.service.js';
 import { parseMonth } from '../modules/performance/performance.service.js';
-import { type Progress, runSummaries, type RunSummary, settleMonth } from '../modules/dividends/settlement.service.js';
+import { type Progress, settleMonth } from '../modules/dividends/settlement.service.js';
+import { runSummaries, type RunSummary } from '../modules/dividends/settlement-views.service.js';
 
 /** A progress bar on stderr with rate and ETA (a line per tenth when stderr is not a terminal). */
 function progressBar(label: string) {
