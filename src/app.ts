@@ -31,6 +31,7 @@ import { walletRoutes } from './modules/wallets/wallets.routes.js';
 import { withdrawalRoutes } from './modules/withdrawals/withdrawals.routes.js';
 import { memberRoutes } from './modules/members/members.routes.js';
 import { staffRoutes } from './modules/staff/staff.routes.js';
+import { webRoutes } from './modules/web/web.routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -122,6 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   levelRoutes(app, ctx);
   rewardRoutes(app, ctx);
   dividendRoutes(app, ctx);
+  await webRoutes(app);
 
   const built = app as unknown as App;
   built.routeRegistry = routeRegistry;

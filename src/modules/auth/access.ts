@@ -38,8 +38,8 @@ declare module 'fastify' {
 
 export const cookieNames: Record<SubjectKind, string> = { member: 'sl_member', staff: 'sl_staff' };
 
-/** Routes added by plugins we do not own (API docs): public by nature. */
-const pluginRoutePrefixes = ['/docs'];
+/** Routes added by plugins we do not own (API docs, the web apps' static assets): public by nature. */
+const pluginRoutePrefixes = ['/docs', '/assets/'];
 
 export function readToken(request: FastifyRequest, kind: SubjectKind): string | null {
   const header = request.headers.authorization;

@@ -1,0 +1,6 @@
+import { Result } from 'antd';
+
+// TODO(issue 9): replaced by the real page.
+export default function ReviewQueuePage() {
+  return <Result status="info" title="ReviewQueuePage" />;
+}
