@@ -184,5 +184,6 @@ export function collectPageErrors(page: Page): string[] {
 
 /** A page's width must not exceed the viewport: nothing may force horizontal scrolling. */
 export async function horizontalOverflow(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  // A string, evaluated in the page: the test code itself is compiled without the DOM types.
+  return page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth') as Promise<number>;
 }

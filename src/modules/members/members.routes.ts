@@ -154,8 +154,8 @@ export function memberRoutes(appBase: FastifyInstance, ctx: AppContext) {
     config: { access: access.anyStaff },
     schema: {
       tags: adminTags,
-      summary: 'Search members by phone or name',
-      querystring: z.object({ q: z.string().trim().max(40).optional(), status: z.enum(['active', 'suspended', 'closed']).optional(), cursor: cursorParam, limit: pageLimit }),
+      summary: 'Search members by phone, name or invite code',
+      querystring: z.object({ q: z.string().trim().max(40).optional().describe('part of a phone or name, or a whole invite code'), status: z.enum(['active', 'suspended', 'closed']).optional(), cursor: cursorParam, limit: pageLimit }),
       response: { 200: z.object({ items: z.array(memberAdminOut), nextCursor: z.string().nullable() }) },
     },
   }, async (req) => {

@@ -1,4 +1,4 @@
-import { and, desc, eq, ilike, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, ilike, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
@@ -6,6 +6,7 @@ import type { PasswordStore } from '../auth/auth.routes.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import { createSession, type NewSession, revokeAllSessions } from '../auth/sessions.service.js';
 import { checkSmsCode, consumeSmsCode } from '../auth/sms.service.js';
+import { inviteCodes } from '../referrals/referrals.schema.js';
 import { bindFirst, memberByInviteCode } from '../referrals/tree.service.js';
 import { readSettings, type SettingsDefinition } from '../settings/settings.service.js';
 import { z } from 'zod';
@@ -126,7 +127,9 @@ export async function listMembers(db: Db, filter: { q?: string | undefined; stat
   const where: SQL[] = [];
   if (filter.q) {
     const q = filter.q.replace(/[%_\\]/g, (c) => `\\${c}`);
-    where.push(or(ilike(members.phone, `%${q}%`), ilike(members.displayName, `%${q}%`))!);
+    // Invite codes match whole (they are stored upper-case): support quotes the code a member reads out.
+    const byInviteCode = db.select({ memberId: inviteCodes.memberId }).from(inviteCodes).where(eq(inviteCodes.code, filter.q.trim().toUpperCase()));
+    where.push(or(ilike(members.phone, `%${q}%`), ilike(members.displayName, `%${q}%`), inArray(members.id, byInviteCode))!);
   }
   if (filter.status) where.push(eq(members.status, filter.status));
   if (filter.before !== undefined) where.push(lt(members.id, filter.before));

@@ -3,7 +3,7 @@ import { useApi, type Loaded } from './use-api';
 
 export interface CursorPage<T> {
   items: T[];
-  nextCursor: number | null;
+  nextCursor: string | number | null;
 }
 
 export interface CursorPages<T> extends Loaded<CursorPage<T>> {
@@ -21,7 +21,7 @@ export interface CursorPages<T> extends Loaded<CursorPage<T>> {
  * filters (`query`) goes back to the first page.
  */
 export function useCursorPages<T>(path: string | null, query: Record<string, string | number | boolean | null | undefined> = {}, limit = 20): CursorPages<T> {
-  const [cursors, setCursors] = useState<(number | null)[]>([null]);
+  const [cursors, setCursors] = useState<(string | number | null)[]>([null]);
   const filterKey = JSON.stringify(query);
   useEffect(() => setCursors([null]), [filterKey, path]);
   const cursor = cursors[cursors.length - 1] ?? null;
