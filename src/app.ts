@@ -14,6 +14,7 @@ import { installAccessControl } from './modules/auth/access.js';
 import { createPasswordHasher, type PasswordHasher } from './modules/auth/passwords.js';
 import { createLogSmsSender, type SmsSender } from './modules/auth/sms.js';
 import { channelRoutes } from './modules/channels/channels.routes.js';
+import { dashboardRoutes } from './modules/dashboard/dashboard.routes.js';
 import { ingestRoutes } from './modules/channels/ingest.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { paymentRoutes } from './modules/payments/payments.routes.js';
@@ -123,6 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   levelRoutes(app, ctx);
   rewardRoutes(app, ctx);
   dividendRoutes(app, ctx);
+  dashboardRoutes(app, ctx);
   await webRoutes(app);
 
   const built = app as unknown as App;

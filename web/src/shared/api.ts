@@ -67,7 +67,8 @@ export const api = {
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
   put: <T>(path: string, body?: unknown) => request<T>('PUT', path, body ?? {}),
   patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, body ?? {}),
-  delete: <T>(path: string) => request<T>('DELETE', path),
+  /** Some removals carry a body (the reason, for the audit log). */
+  delete: <T>(path: string, body?: unknown) => request<T>('DELETE', path, body),
   /** Uploads a file as the raw body (the onboarding file routes take the bytes with their content type). */
   upload: async <T>(method: 'PUT' | 'POST', path: string, file: Blob): Promise<T> => request<T>(method, path, file),
 };
