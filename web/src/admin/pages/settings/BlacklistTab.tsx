@@ -1,7 +1,7 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { App, Button, Card, Form, Input, Modal, Segmented, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { api, errorText } from '../../../shared/api';
+import { api, ApiError, errorText } from '../../../shared/api';
 import { formatDateTime } from '../../../shared/format';
 import { useT } from '../../../shared/i18n';
 import { useApi } from '../../../shared/use-api';
