@@ -2,11 +2,71 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
+import { AppError } from '../../lib/errors.js';
+import { cursorParam, idParam, isoDate, pageLimit } from '../../lib/http/schemas.js';
 import { fenOut } from '../../lib/money.js';
 import { access } from '../auth/access.js';
-import { platformAccounts } from './ledger.schema.js';
-import { platformBalance } from './ledger.service.js';
+import { getEntry, type JournalEntry, listEntries } from './entries.service.js';
+import { memberAccounts, platformAccounts } from './ledger.schema.js';
+import { type EntryKind, entryKinds, platformBalance } from './ledger.service.js';
 import { verifyLedger } from './verify.service.js';
+
+const postingOut = z.object({
+  id: z.number(),
+  account: z.enum([...memberAccounts, ...platformAccounts]),
+  member: z.object({ id: z.number(), displayName: z.string(), phone: z.string().describe('masked') }).nullable().describe('the wallet owner; null for platform accounts'),
+  amountFen: fenOut.describe('signed, as the ledger stores it; the postings of an entry sum to zero'),
+  debitFen: fenOut.nullable().describe('the amount when positive (借方), else null'),
+  creditFen: fenOut.nullable().describe('minus the amount when negative (贷方), else null'),
+  balanceAfterFen: fenOut.nullable().describe('wallet balance after the posting; null for platform accounts'),
+});
+const entryOut = z.object({
+  id: z.number(),
+  kind: z.string(),
+  idempotencyKey: z.string(),
+  sourceType: z.string(),
+  sourceId: z.string(),
+  memo: z.string().nullable(),
+  createdAt: z.string(),
+  totalFen: fenOut.describe('the size of the entry: the sum of its debits'),
+  postings: z.array(postingOut),
+});
+const entriesQuery = z.object({
+  kind: z.string().max(300).optional().describe(`comma-separated entry kinds: ${entryKinds.join(', ')}`),
+  key: z.string().min(1).max(200).optional().describe('idempotency key prefix, e.g. "withdrawal:42:" or "reward:"'),
+  memberId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().describe("entries with a posting on this member's wallet"),
+  from: isoDate.optional().describe('created at or after'),
+  to: isoDate.optional().describe('created before'),
+  cursor: cursorParam,
+  limit: pageLimit,
+});
+
+const kindsOf = (s: string | undefined) => {
+  const list = s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined;
+  const bad = list?.filter((x) => !(entryKinds as readonly string[]).includes(x));
+  if (bad?.length) throw new AppError('VALIDATION_FAILED', `Unknown entry kind ${bad.join(', ')}`, [{ field: 'querystring.kind', message: `expected some of ${entryKinds.join(', ')}` }]);
+  return list as EntryKind[] | undefined;
+};
+
+const toEntryOut = (e: JournalEntry) => ({
+  id: e.id,
+  kind: e.kind,
+  idempotencyKey: e.idempotencyKey,
+  sourceType: e.sourceType,
+  sourceId: e.sourceId,
+  memo: e.memo,
+  createdAt: e.createdAt.toISOString(),
+  totalFen: e.postings.reduce((sum, p) => (p.amount > 0n ? sum + p.amount : sum), 0n).toString(),
+  postings: e.postings.map((p) => ({
+    id: p.id,
+    account: p.account,
+    member: p.memberId === null ? null : { id: p.memberId, displayName: p.memberName ?? '', phone: p.memberPhone ?? '' },
+    amountFen: p.amount.toString(),
+    debitFen: p.amount > 0n ? p.amount.toString() : null,
+    creditFen: p.amount < 0n ? (-p.amount).toString() : null,
+    balanceAfterFen: p.balanceAfter === null ? null : p.balanceAfter.toString(),
+  })),
+});
 
 export function ledgerRoutes(appBase: FastifyInstance, ctx: AppContext) {
   const app = appBase.withTypeProvider<ZodTypeProvider>();
@@ -36,4 +96,31 @@ export function ledgerRoutes(appBase: FastifyInstance, ctx: AppContext) {
   }, async () => ({
     items: await Promise.all(platformAccounts.map(async (account) => ({ account, balanceFen: (await platformBalance(ctx.db, account)).toString() }))),
   }));
+
+  app.get('/api/admin/ledger/entries', {
+    config: { access: access.staff('owner', 'finance', 'viewer') },
+    schema: {
+      tags,
+      summary: 'Journal entries with their postings, newest first (filters: kind, key prefix, member, time range)',
+      querystring: entriesQuery,
+      response: { 200: z.object({ items: z.array(entryOut), nextCursor: z.string().nullable() }) },
+    },
+  }, async (req) => {
+    const q = req.query;
+    const page = await listEntries(ctx.db, {
+      kinds: kindsOf(q.kind),
+      keyPrefix: q.key,
+      memberId: q.memberId,
+      from: q.from ? new Date(q.from) : undefined,
+      to: q.to ? new Date(q.to) : undefined,
+      before: q.cursor,
+      limit: q.limit,
+    });
+    return { items: page.items.map(toEntryOut), nextCursor: page.nextCursor };
+  });
+
+  app.get('/api/admin/ledger/entries/:id', {
+    config: { access: access.staff('owner', 'finance', 'viewer') },
+    schema: { tags, summary: 'One journal entry with its postings', params: idParam, response: { 200: entryOut } },
+  }, async (req) => toEntryOut(await getEntry(ctx.db, req.params.id)));
 }

@@ -16,18 +16,20 @@ import { type Account, type MemberAccount, memberAccounts } from './ledger.schem
  *   concurrent posts touching the same members).
  * Always call it with the caller's transaction handle.
  */
-export type EntryKind =
-  | 'credit'
-  | 'reward'
-  | 'dividend'
-  | 'release'
-  | 'clawback'
-  | 'withdrawal_request'
-  | 'withdrawal_reject'
-  | 'withdrawal_paid'
-  | 'withdrawal_failed'
-  | 'payment'
-  | 'adjustment';
+export const entryKinds = [
+  'credit',
+  'reward',
+  'dividend',
+  'release',
+  'clawback',
+  'withdrawal_request',
+  'withdrawal_reject',
+  'withdrawal_paid',
+  'withdrawal_failed',
+  'payment',
+  'adjustment',
+] as const;
+export type EntryKind = (typeof entryKinds)[number];
 
 export interface PostingInput {
   account: Account;
