@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
-import { api, setUnauthorizedHandler } from '../shared/api';
+import { api, ApiError, setUnauthorizedHandler } from '../shared/api';
 
 /** The member as GET /api/member/me returns it. */
 export interface MemberMe {
@@ -26,8 +26,9 @@ export function MemberSessionProvider({ children }: { children: ReactNode }) {
   const refresh = useCallback(async () => {
     try {
       setMe(await api.get<MemberMe>('/api/member/me'));
-    } catch {
-      setMe(null);
+    } catch (err) {
+      // Signed out only when the server says so; a restart or a network blip keeps the person where they are.
+      if (err instanceof ApiError && err.status === 401) setMe(null);
     } finally {
       setLoading(false);
     }

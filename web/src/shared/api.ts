@@ -32,8 +32,13 @@ export function setUnauthorizedHandler(fn: (() => void) | null) {
   onUnauthorized = fn;
 }
 
-async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
-  const init: RequestInit = { method, credentials: 'same-origin', headers: { accept: 'application/json' } };
+export interface RequestOptions {
+  /** Extra headers, e.g. an Idempotency-Key on a request the person may retry. */
+  headers?: Record<string, string>;
+}
+
+async function request<T>(method: string, path: string, body?: unknown, query?: Query, opts: RequestOptions = {}): Promise<T> {
+  const init: RequestInit = { method, credentials: 'same-origin', headers: { accept: 'application/json', ...opts.headers } };
   if (body instanceof FormData || body instanceof Blob) {
     init.body = body;
   } else if (body !== undefined) {
@@ -56,7 +61,8 @@ async function request<T>(method: string, path: string, body?: unknown, query?: 
   }
   if (!res.ok) {
     const err = (data as { error?: { code?: string; message?: string; details?: unknown; requestId?: string } } | null)?.error;
-    if (res.status === 401 && onUnauthorized) onUnauthorized();
+    // Only an ended session signs the app out: a wrong current password is a 401 too (INVALID_CREDENTIALS).
+    if (res.status === 401 && err?.code === 'UNAUTHENTICATED' && onUnauthorized) onUnauthorized();
     throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? `请求失败 (${res.status})`, err?.details, err?.requestId);
   }
   return data as T;
@@ -64,8 +70,8 @@ async function request<T>(method: string, path: string, body?: unknown, query?: 
 
 export const api = {
   get: <T>(path: string, query?: Query) => request<T>('GET', path, undefined, query),
-  post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
-  put: <T>(path: string, body?: unknown) => request<T>('PUT', path, body ?? {}),
+  post: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('POST', path, body ?? {}, undefined, opts),
+  put: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PUT', path, body ?? {}, undefined, opts),
   patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, body ?? {}),
   /** Some removals carry a body (the reason, for the audit log). */
   delete: <T>(path: string, body?: unknown) => request<T>('DELETE', path, body),
