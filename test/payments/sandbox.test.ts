@@ -83,6 +83,22 @@ describe('paying an order in the sandbox', () => {
     expect(after.json().status).toBe('failed');
   });
 
+  it('the checkout sends the payer back to the H5 page it came from, and only to the H5', async () => {
+    const order = await createOrder();
+    const back = `/m/pay?order=${order.orderNo}`;
+    const page = await ctx.app.inject({ method: 'GET', url: `${order.checkoutUrl}?return=${encodeURIComponent(back)}` });
+    expect(page.body).toContain(`/pay?return=${encodeURIComponent(back)}`);
+    const pay = await ctx.app.inject({ method: 'POST', url: `${order.checkoutUrl}/pay?return=${encodeURIComponent(back)}` });
+    expect(pay.statusCode).toBe(303);
+    expect(pay.headers.location).toBe(back);
+    const done = await ctx.app.inject({ method: 'GET', url: `${order.checkoutUrl}?return=${encodeURIComponent(back)}` });
+    expect(done.body).toContain('返回商联');
+    for (const elsewhere of ['https://evil.example/', '//evil.example/m', '/admin/', '/m\\\\evil']) {
+      const res = await ctx.app.inject({ method: 'POST', url: `${order.checkoutUrl}/pay?return=${encodeURIComponent(elsewhere)}` });
+      expect(res.statusCode, elsewhere).toBe(400);
+    }
+  });
+
   it('a badly signed notification is refused and writes nothing', async () => {
     const order = await createOrder();
     const res = await notify(paidNotice(order.orderNo, order.amountFen), 'not-the-sandbox-secret');

@@ -51,19 +51,25 @@ export function sandboxRoutes(appBase: FastifyInstance, ctx: AppContext) {
     const app = scoped.withTypeProvider<ZodTypeProvider>();
     const tags = ['payments: sandbox (simulated)'];
     const orderParam = z.object({ orderNo: z.string().regex(/^[A-Z0-9]{8,40}$/) });
+    // Where the payer goes back to: a page of the member H5 only (never another site).
+    const returnQuery = z.object({ return: z.string().max(300).regex(/^\/m(\/[^/\\][^\\]*)?$/).optional() });
+    const returnSuffix = (back: string | undefined) => (back ? `?return=${encodeURIComponent(back)}` : '');
 
     app.get('/sandbox/checkout/:orderNo', {
       config: { access: access.public },
-      schema: { tags, summary: 'Simulated checkout page (模拟支付)', params: orderParam },
+      schema: { tags, summary: 'Simulated checkout page (模拟支付)', params: orderParam, querystring: returnQuery },
     }, async (req, reply) => {
       enabled();
       const order = await getOrder(ctx.db, req.params.orderNo);
+      const back = req.query.return;
       const state = order.status === 'pending' ? '' : `<p><b>订单状态：${escapeHtml(order.status)}</b></p>`;
       const actions =
         order.status === 'pending'
-          ? `<form method="post" action="/sandbox/checkout/${order.orderNo}/pay"><button class="pay" type="submit">模拟支付成功</button></form>
-             <form method="post" action="/sandbox/checkout/${order.orderNo}/fail"><button class="fail" type="submit">模拟支付失败</button></form>`
-          : '';
+          ? `<form method="post" action="/sandbox/checkout/${order.orderNo}/pay${escapeHtml(returnSuffix(back))}"><button class="pay" type="submit">模拟支付成功</button></form>
+             <form method="post" action="/sandbox/checkout/${order.orderNo}/fail${escapeHtml(returnSuffix(back))}"><button class="fail" type="submit">模拟支付失败</button></form>`
+          : back
+            ? `<p><a href="${escapeHtml(back)}">返回商联</a></p>`
+            : '';
       return reply.type('text/html; charset=utf-8').send(
         page('模拟支付', `<div class="card"><div>商联 · ${order.purpose === 'entry_fee' ? '入驻费' : '等级升级'}</div>
 <div class="amount">¥${formatYuan(order.amount)}</div><div class="muted">订单号 ${order.orderNo}</div>${state}${actions}</div>`),
@@ -73,7 +79,7 @@ export function sandboxRoutes(appBase: FastifyInstance, ctx: AppContext) {
     for (const action of ['pay', 'fail'] as const) {
       app.post(`/sandbox/checkout/:orderNo/${action}`, {
         config: { access: access.public },
-        schema: { tags, summary: action === 'pay' ? 'Simulate a successful payment' : 'Simulate a failed payment', params: orderParam },
+        schema: { tags, summary: action === 'pay' ? 'Simulate a successful payment' : 'Simulate a failed payment', params: orderParam, querystring: returnQuery },
       }, async (req, reply) => {
         const secret = enabled();
         const order = await getOrder(ctx.db, req.params.orderNo);
@@ -94,7 +100,8 @@ export function sandboxRoutes(appBase: FastifyInstance, ctx: AppContext) {
           payload: raw,
         });
         if (res.statusCode !== 200) req.log.error({ status: res.statusCode, body: res.body }, 'sandbox callback refused');
-        return reply.redirect(`/sandbox/checkout/${order.orderNo}`, 303);
+        // Like a cashier's return URL: back to the app, which shows the order's result.
+        return reply.redirect(req.query.return ?? `/sandbox/checkout/${order.orderNo}`, 303);
       });
     }
 

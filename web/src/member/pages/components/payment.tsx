@@ -21,6 +21,15 @@ function payUrlOf(order: CreatedOrder): string | null {
 }
 
 /**
+ * The sandbox checkout sends the payer back to `return` once paid (as a real
+ * cashier does with its return URL); real channels configure theirs.
+ */
+function withReturn(url: string, back: string): string {
+  if (!url.startsWith('/sandbox/')) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}return=${encodeURIComponent(`/m${back}`)}`;
+}
+
+/**
  * Creates the order and leaves for its checkout page. The current page is
  * first replaced by `returnPath?order=…`, so the back button (or the
  * checkout's return) lands on a page that shows the order's result.
@@ -38,8 +47,9 @@ export function useCheckout() {
         Toast.show({ content: t('该支付方式暂不支持网页支付，请联系客服', 'This payment channel cannot be paid from the web page') });
         return;
       }
-      replace(`${returnPath}?order=${encodeURIComponent(order.orderNo)}`);
-      window.location.assign(url);
+      const back = `${returnPath}?order=${encodeURIComponent(order.orderNo)}`;
+      replace(back);
+      window.location.assign(withReturn(url, back));
     } catch (err) {
       const pending = err instanceof ApiError ? (err.details as { pendingOrderNo?: unknown } | undefined)?.pendingOrderNo : undefined;
       if (typeof pending === 'string') await offerPending(pending, returnPath, replace);
@@ -59,8 +69,9 @@ export function useCheckout() {
     if (!go) return;
     try {
       const order = await api.get<PaymentOrder>(`/api/member/payments/${encodeURIComponent(orderNo)}`);
-      replace(`${returnPath}?order=${encodeURIComponent(order.orderNo)}`);
-      if (order.checkoutUrl) window.location.assign(order.checkoutUrl);
+      const back = `${returnPath}?order=${encodeURIComponent(order.orderNo)}`;
+      replace(back);
+      if (order.checkoutUrl) window.location.assign(withReturn(order.checkoutUrl, back));
     } catch (err) {
       Toast.show({ content: errText(err) });
     }
