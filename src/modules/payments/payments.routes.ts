@@ -3,13 +3,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { AppError } from '../../lib/errors.js';
-import { cursorParam, pageLimit } from '../../lib/http/schemas.js';
+import { cursorParam, isoDate, pageLimit } from '../../lib/http/schemas.js';
 import { fenOut } from '../../lib/money.js';
 import { access, requireMember, requireStaff } from '../auth/access.js';
 import { auditContextOf, recordAudit } from '../audit/audit.service.js';
 import { getChannelCached } from '../channels/channels.service.js';
 import { paymentAdapters } from './adapters.js';
-import { type PaymentOrder, paymentPurposes } from './payments.schema.js';
+import { orderStatuses, type PaymentOrder, paymentPurposes } from './payments.schema.js';
 import { confirmPayment, createOrder, getOrder, listAnomalies, listOrders } from './payments.service.js';
 
 const orderOut = z.object({
@@ -42,6 +42,32 @@ const toOut = (o: PaymentOrder) => ({
   createdAt: o.createdAt.toISOString(),
 });
 
+const channelIdPattern = /^[a-z][a-z0-9_-]{1,31}$/;
+
+/** A range whose start is after its end can only be a mistake: say so instead of answering an empty page. */
+const rangeInOrder = (from: string | undefined, to: string | undefined) => !from || !to || new Date(from).getTime() <= new Date(to).getTime();
+
+const adminOrdersQuery = z
+  .object({
+    status: z.enum(orderStatuses).optional(),
+    purpose: z.enum(paymentPurposes).optional(),
+    channelId: z.string().regex(channelIdPattern, { message: 'expected a channel id such as "sandbox"' }).optional(),
+    memberId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+    q: z.string().trim().min(1).max(64).optional().describe('an order number or a member phone, matched exactly'),
+    createdFrom: isoDate.optional().describe('created at or after'),
+    createdTo: isoDate.optional().describe('created before'),
+    paidFrom: isoDate.optional().describe('paid at or after (leaves out unpaid orders)'),
+    paidTo: isoDate.optional().describe('paid before (leaves out unpaid orders)'),
+    cursor: cursorParam,
+    limit: pageLimit,
+  })
+  .superRefine((q, issues) => {
+    if (!rangeInOrder(q.createdFrom, q.createdTo)) issues.addIssue({ code: 'custom', path: ['createdTo'], message: 'createdTo must not be before createdFrom' });
+    if (!rangeInOrder(q.paidFrom, q.paidTo)) issues.addIssue({ code: 'custom', path: ['paidTo'], message: 'paidTo must not be before paidFrom' });
+  });
+
+const dateOf = (iso: string | undefined) => (iso ? new Date(iso) : undefined);
+
 export function paymentRoutes(appBase: FastifyInstance, ctx: AppContext) {
   const app = appBase.withTypeProvider<ZodTypeProvider>();
   const tags = ['member: payments'];
@@ -54,7 +80,7 @@ export function paymentRoutes(appBase: FastifyInstance, ctx: AppContext) {
       body: z.object({
         purpose: z.enum(paymentPurposes),
         purposeRef: z.string().max(64).optional(),
-        channel: z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/).default('sandbox').describe('"sandbox", or the id of a WeChat Pay / Alipay channel'),
+        channel: z.string().regex(channelIdPattern).default('sandbox').describe('"sandbox", or the id of a WeChat Pay / Alipay channel'),
       }),
       response: { 201: orderOut.extend({ pay: z.record(z.string(), z.unknown()).describe('what the client needs: checkoutUrl (sandbox), h5Url (WeChat Pay), payUrl (Alipay)') }) },
     },
@@ -91,9 +117,27 @@ export function paymentRoutes(appBase: FastifyInstance, ctx: AppContext) {
   const adminTags = ['admin: payments'];
   app.get('/api/admin/payments', {
     config: { access: access.staff('owner', 'finance', 'viewer') },
-    schema: { tags: adminTags, summary: 'Payment orders', querystring: z.object({ cursor: cursorParam, limit: pageLimit }), response: { 200: z.object({ items: z.array(orderOut), nextCursor: z.string().nullable() }) } },
+    schema: {
+      tags: adminTags,
+      summary: 'Payment orders, newest first, filtered; keyset pages (nextCursor works with the same filters)',
+      querystring: adminOrdersQuery,
+      response: { 200: z.object({ items: z.array(orderOut), nextCursor: z.string().nullable() }) },
+    },
   }, async (req) => {
-    const page = await listOrders(ctx.db, { before: req.query.cursor, limit: req.query.limit });
+    const q = req.query;
+    const page = await listOrders(ctx.db, {
+      status: q.status,
+      purpose: q.purpose,
+      channelId: q.channelId,
+      memberId: q.memberId,
+      q: q.q,
+      createdFrom: dateOf(q.createdFrom),
+      createdTo: dateOf(q.createdTo),
+      paidFrom: dateOf(q.paidFrom),
+      paidTo: dateOf(q.paidTo),
+      before: q.cursor,
+      limit: q.limit,
+    });
     return { items: page.items.map(toOut), nextCursor: page.nextCursor };
   });
 

@@ -1,12 +1,13 @@
 import crypto from 'node:crypto';
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { formatYuan, type Fen } from '../../lib/money.js';
 import type { PlatformAccount } from '../ledger/ledger.schema.js';
 import { post } from '../ledger/ledger.service.js';
 import { emitEvents } from '../outbox/outbox.service.js';
-import { type PaymentOrder, paymentNotifications, paymentOrders, type PaymentPurpose } from './payments.schema.js';
+import { members } from '../members/members.schema.js';
+import { type OrderStatus, type PaymentOrder, paymentNotifications, paymentOrders, type PaymentPurpose } from './payments.schema.js';
 
 /**
  * What a purpose costs, where its money goes and what it does once paid.
@@ -181,9 +182,50 @@ export async function getOrder(db: Db, orderNo: string, memberId?: number): Prom
   return order;
 }
 
-export async function listOrders(db: Db, filter: { memberId?: number | undefined; before?: number | undefined; limit: number }) {
-  const where = [];
+export interface OrderFilter {
+  memberId?: number | undefined;
+  status?: OrderStatus | undefined;
+  purpose?: PaymentPurpose | undefined;
+  channelId?: string | undefined;
+  /** An order number or a member's phone, matched exactly (see orderSearch). */
+  q?: string | undefined;
+  /** Created at or after / before; paid at or after / before (an unpaid order has no paid time, so a paid range leaves it out). */
+  createdFrom?: Date | undefined;
+  createdTo?: Date | undefined;
+  paidFrom?: Date | undefined;
+  paidTo?: Date | undefined;
+  /** Keyset cursor: orders with a smaller id (older) than this. */
+  before?: number | undefined;
+  limit: number;
+}
+
+const phoneShape = /^1[3-9]\d{9}$/;
+
+/**
+ * Search by an exact order number or an exact member phone. Order numbers are
+ * ours ("SL…") and never look like a phone, so the shape of the text picks the
+ * lookup: each one is then a unique-index probe (payment_orders_order_no, or
+ * members_phone_key into payment_orders_member_idx) instead of an OR that
+ * would scan the table.
+ */
+function orderSearch(q: string): SQL {
+  // A phone is unique: a scalar subquery, so the planner probes the member index with its one id.
+  if (phoneShape.test(q)) return sql`${paymentOrders.memberId} = (select ${members.id} from ${members} where ${members.phone} = ${q})`;
+  return eq(paymentOrders.orderNo, q);
+}
+
+/** Orders newest first (by id), filtered, one keyset page at a time: `nextCursor` is the last id shown. */
+export async function listOrders(db: Db, filter: OrderFilter) {
+  const where: SQL[] = [];
   if (filter.memberId !== undefined) where.push(eq(paymentOrders.memberId, filter.memberId));
+  if (filter.status !== undefined) where.push(eq(paymentOrders.status, filter.status));
+  if (filter.purpose !== undefined) where.push(eq(paymentOrders.purpose, filter.purpose));
+  if (filter.channelId !== undefined) where.push(eq(paymentOrders.channelId, filter.channelId));
+  if (filter.q !== undefined) where.push(orderSearch(filter.q));
+  if (filter.createdFrom) where.push(gte(paymentOrders.createdAt, filter.createdFrom));
+  if (filter.createdTo) where.push(lt(paymentOrders.createdAt, filter.createdTo));
+  if (filter.paidFrom) where.push(gte(paymentOrders.paidAt, filter.paidFrom));
+  if (filter.paidTo) where.push(lt(paymentOrders.paidAt, filter.paidTo));
   if (filter.before !== undefined) where.push(lt(paymentOrders.id, filter.before));
   const rows = await db.select().from(paymentOrders).where(where.length ? and(...where) : undefined).orderBy(desc(paymentOrders.id)).limit(filter.limit + 1);
   const items = rows.slice(0, filter.limit);

@@ -1,7 +1,8 @@
 import { ReloadOutlined, SyncOutlined } from '@ant-design/icons';
-import { App, Button, Card, Descriptions, Input, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { App, Button, Card, Descriptions, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { api, errorText } from '../../../shared/api';
 import { formatDateTime } from '../../../shared/format';
 import { useI18n } from '../../../shared/i18n';
@@ -9,7 +10,9 @@ import { useCursorPages } from '../../../shared/use-cursor-pages';
 import { CursorPager, EmptyState, ErrorAlert, Money } from '../../components';
 import { useStaffSession } from '../../session';
 import { MemberCell, useMemberLookup } from '../withdrawals/members';
+import { apiQuery, isFiltered, type OrderFilters, readFilters, writeFilters } from './filters';
 import { orderStatusWords, outcomeWords, type PaymentOrder, purposeWords, type QueryAnswer } from './model';
+import { OrderFilterBar } from './OrderFilterBar';
 
 export function OrderStatusTag({ status }: { status: string }) {
   const { lang } = useI18n();
@@ -18,22 +21,23 @@ export function OrderStatusTag({ status }: { status: string }) {
 }
 
 /**
- * Payment orders, newest first. The API pages without filters, so the
- * column filters and the search work on the page on screen (50 orders).
+ * Payment orders, newest first, filtered by the server (status, purpose,
+ * channel, member, an exact order number or phone, a created/paid day range)
+ * and paged by its cursor. The filters live in the address (see filters.ts).
  */
 export function OrdersTable() {
   const { t, lang } = useI18n();
   const { can } = useStaffSession();
   const { modal, message } = App.useApp();
   const canQuery = can('owner', 'finance');
-  const pages = useCursorPages<PaymentOrder>('/api/admin/payments', {}, 50);
+  const [params, setParams] = useSearchParams();
+  const filters = useMemo(() => readFilters(params), [params]);
+  const setFilters = (next: OrderFilters) => setParams(writeFilters(next));
+  const filtered = isFiltered(filters);
+  const pages = useCursorPages<PaymentOrder>('/api/admin/payments', apiQuery(filters), 50);
   const members = useMemberLookup(pages.items.map((o) => o.memberId));
-  const [search, setSearch] = useState('');
   const [querying, setQuerying] = useState<string | null>(null);
   const word = (map: Record<string, readonly string[]>, key: string) => map[key]?.[lang === 'en' ? 1 : 0] ?? key;
-
-  const needle = search.trim().toUpperCase();
-  const rows = needle ? pages.items.filter((o) => o.orderNo.toUpperCase().includes(needle) || String(o.memberId) === needle) : pages.items;
 
   const queryChannel = async (o: PaymentOrder) => {
     setQuerying(o.orderNo);
@@ -82,8 +86,6 @@ export function OrdersTable() {
       title: t('用途', 'Purpose'),
       dataIndex: 'purpose',
       width: 100,
-      filters: Object.entries(purposeWords).map(([value, w]) => ({ value, text: lang === 'en' ? w[1] : w[0] })),
-      onFilter: (value, o) => o.purpose === value,
       render: (p: string, o) => (
         <Space direction="vertical" size={0}>
           {word(purposeWords, p)}
@@ -100,16 +102,12 @@ export function OrdersTable() {
       title: t('通道', 'Channel'),
       dataIndex: 'channel',
       width: 80,
-      filters: [...new Set(pages.items.map((o) => o.channel))].map((c) => ({ value: c, text: c === 'sandbox' ? t('模拟', 'Sandbox') : c })),
-      onFilter: (value, o) => o.channel === value,
       render: (c: string, o) => (o.simulated ? <Tag>{t('模拟', 'Sandbox')}</Tag> : <Typography.Text code>{c}</Typography.Text>),
     },
     {
       title: t('状态', 'Status'),
       dataIndex: 'status',
       width: 85,
-      filters: Object.entries(orderStatusWords).map(([value, w]) => ({ value, text: lang === 'en' ? w[1] : w[0] })),
-      onFilter: (value, o) => o.status === value,
       render: (s: string) => <OrderStatusTag status={s} />,
     },
     {
@@ -148,33 +146,25 @@ export function OrdersTable() {
 
   return (
     <Card
-      title={
-        <Input.Search
-          allowClear
-          placeholder={t('在本页按订单号或会员 ID 查找', 'Find on this page by order no. or member id')}
-          style={{ width: 320 }}
-          onSearch={setSearch}
-          onChange={(e) => !e.target.value && setSearch('')}
-          data-testid="payments-search"
-        />
-      }
+      title={t('订单列表', 'Orders')}
       extra={
-        <Button icon={<ReloadOutlined />} onClick={pages.reload} loading={pages.loading}>
+        <Button icon={<ReloadOutlined />} onClick={pages.reload} loading={pages.loading} data-testid="payments-refresh">
           {t('刷新', 'Refresh')}
         </Button>
       }
     >
+      <OrderFilterBar filters={filters} onChange={setFilters} />
       <ErrorAlert error={pages.error} onRetry={pages.reload} />
       <Table<PaymentOrder>
         rowKey="orderNo"
         size="middle"
         columns={columns}
-        dataSource={rows}
+        dataSource={pages.items}
         loading={pages.loading}
         pagination={false}
         scroll={{ x: 950 }}
         data-testid="payments-table"
-        locale={{ emptyText: <EmptyState text={needle ? t('本页没有匹配的订单', 'No matching order on this page') : t('暂无支付订单', 'No payment orders')} /> }}
+        locale={{ emptyText: <EmptyState text={filtered ? t('没有符合条件的订单', 'No orders match the filters') : t('暂无支付订单', 'No payment orders')} /> }}
       />
       <CursorPager pages={pages} />
     </Card>
