@@ -26,6 +26,7 @@ function jsonSafe(value: unknown): unknown {
 
 const anyJson = z.record(z.string(), z.unknown());
 const problemsOut = z.object({ problems: z.array(z.object({ path: z.string(), message: z.string() })), worstCase: z.array(anyJson) });
+const actorOut = z.object({ id: z.number(), displayName: z.string() }).nullable();
 const ruleSetOut = z.object({
   version: z.number(),
   state: z.enum(['draft', 'published', 'retired']),
@@ -33,6 +34,8 @@ const ruleSetOut = z.object({
   note: z.string().nullable(),
   updatedAt: z.string(),
   publishedAt: z.string().nullable(),
+  createdBy: actorOut.describe('the staff member who saved this version; null for the version the system installed'),
+  publishedBy: actorOut.describe('the staff member who published it; null while a draft, and for the version the system installed'),
   body: anyJson.describe('the rule set; money as fen strings (same shape PUT /draft takes)'),
   worstCase: z.array(anyJson).describe('per trigger: the most one event could pay (ppm of its amount) against its ceiling'),
 });
@@ -55,6 +58,8 @@ export function rewardRoutes(appBase: FastifyInstance, ctx: AppContext) {
     note: s.note,
     updatedAt: s.updatedAt.toISOString(),
     publishedAt: s.publishedAt?.toISOString() ?? null,
+    createdBy: s.createdBy,
+    publishedBy: s.publishedBy,
     body: encodeRuleSet(s.body) as unknown as Record<string, unknown>,
     worstCase: validateRuleSet(s.body, context ?? (await validationContext(ctx.db))).worst as unknown as Record<string, unknown>[],
   });

@@ -26,6 +26,20 @@ interface Row {
   published_at: string | Date | null;
 }
 
+/** A row read for people (lists, the draft, save and publish answers): with who created and who published it. */
+interface ActorRow extends Row {
+  created_by: number | string | null;
+  created_by_name: string | null;
+  published_by: number | string | null;
+  published_by_name: string | null;
+}
+
+/** A staff member who acted on a version; null when the system did (the first version is installed by a migration). */
+export interface RuleSetActor {
+  id: number;
+  displayName: string;
+}
+
 export interface StoredRuleSet {
   version: number;
   state: Row['state'];
@@ -34,9 +48,17 @@ export interface StoredRuleSet {
   note: string | null;
   updatedAt: Date;
   publishedAt: Date | null;
+  createdBy: RuleSetActor | null;
+  publishedBy: RuleSetActor | null;
 }
 
-const toStored = (r: Row): StoredRuleSet => ({
+/** An id with no staff row left (the column has no foreign key) still names someone: by its number. */
+const actor = (id: number | string | null, name: string | null): RuleSetActor | null => (id === null ? null : { id: Number(id), displayName: name ?? `#${id}` });
+
+/** created_by / published_by hold staff ids: an actor of another kind is stored as nobody rather than as a wrong staff id. */
+const staffActor = (audit: AuditContext) => (audit.actorKind === 'staff' ? audit.actorId : null);
+
+const toStored = (r: ActorRow): StoredRuleSet => ({
   version: r.version,
   state: r.state,
   body: decodeRuleSet(r.body),
@@ -44,9 +66,20 @@ const toStored = (r: Row): StoredRuleSet => ({
   note: r.note,
   updatedAt: new Date(r.updated_at),
   publishedAt: r.published_at ? new Date(r.published_at) : null,
+  createdBy: actor(r.created_by, r.created_by_name),
+  publishedBy: actor(r.published_by, r.published_by_name),
 });
 
 const columns = sql`version, state, body, based_on, note, updated_at, published_at`;
+/**
+ * The same plus the actors. The table stores their staff ids (created_by on
+ * save, published_by on publish); the names come from staff by primary key.
+ * Scalar subqueries rather than joins, so the list also works in RETURNING.
+ * The engine's reads (activeRuleSet, ruleSetAt) do not need them.
+ */
+const actorColumns = sql`${columns}, created_by, published_by,
+  (select s.display_name from staff s where s.id = reward_rule_sets.created_by) as created_by_name,
+  (select s.display_name from staff s where s.id = reward_rule_sets.published_by) as published_by_name`;
 const versionCache = new Map<number, RuleSet>();
 
 export async function activeRuleSet(db: Db): Promise<RuleSet> {
@@ -71,13 +104,13 @@ export async function ruleSetAt(db: Db, version: number): Promise<RuleSet> {
 }
 
 export async function readDraft(db: Db): Promise<StoredRuleSet | null> {
-  const [row] = await queryRows<Row>(db, sql`select ${columns} from reward_rule_sets where state = 'draft'`);
+  const [row] = await queryRows<ActorRow>(db, sql`select ${actorColumns} from reward_rule_sets where state = 'draft'`);
   return row ? toStored(row) : null;
 }
 
 export async function listVersions(db: Db, limit: number, before?: number): Promise<StoredRuleSet[]> {
-  const rows = await queryRows<Row>(db, sql`
-    select ${columns} from reward_rule_sets ${before !== undefined ? sql`where version < ${before}` : sql``}
+  const rows = await queryRows<ActorRow>(db, sql`
+    select ${actorColumns} from reward_rule_sets ${before !== undefined ? sql`where version < ${before}` : sql``}
     order by version desc limit ${limit}`);
   return rows.map(toStored);
 }
@@ -127,9 +160,9 @@ export async function saveDraft(db: Db, audit: AuditContext, body: RuleSetBody, 
     // Every save is a new version number: publishing names the version it means, so a colleague's later
     // edit (after someone simulated and reviewed the draft) cannot be published unseen.
     if (before) await tx.execute(sql`delete from reward_rule_sets where version = ${before.version} and state = 'draft'`);
-    const [row] = await queryRows<Row>(tx, sql`
-      insert into reward_rule_sets (state, body, based_on, note, created_by) values ('draft', ${encoded}::jsonb, ${input.basedOn}, ${input.note ?? null}, ${audit.actorId})
-      returning ${columns}`);
+    const [row] = await queryRows<ActorRow>(tx, sql`
+      insert into reward_rule_sets (state, body, based_on, note, created_by) values ('draft', ${encoded}::jsonb, ${input.basedOn}, ${input.note ?? null}, ${staffActor(audit)})
+      returning ${actorColumns}`);
     await recordAudit(tx, audit, { action: 'rewards.draft_saved', targetType: 'reward_rule_set', targetId: row!.version, before: before?.body ?? null, after: row!.body });
     return toStored(row!);
   });
@@ -151,9 +184,9 @@ export async function publishDraft(db: Db, audit: AuditContext, expectedDraftVer
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${RULES_LOCK})`);
     const [previous] = await queryRows<Row>(tx, sql`update reward_rule_sets set state = 'retired' where state = 'published' returning ${columns}`);
-    const [row] = await queryRows<Row>(tx, sql`
-      update reward_rule_sets set state = 'published', published_by = ${audit.actorId}, published_at = now()
-      where version = ${expectedDraftVersion} and state = 'draft' returning ${columns}`);
+    const [row] = await queryRows<ActorRow>(tx, sql`
+      update reward_rule_sets set state = 'published', published_by = ${staffActor(audit)}, published_at = now()
+      where version = ${expectedDraftVersion} and state = 'draft' returning ${actorColumns}`);
     if (!row) throw new AppError('CONFLICT', '草稿已变化，请刷新后再发布');
     await recordAudit(tx, audit, {
       action: 'rewards.published',

@@ -8,7 +8,6 @@ import { ErrorAlert, PageTitle } from '../../components';
 import { useStaffSession } from '../../session';
 import { schemaContext, type Words } from './describe';
 import { DraftTab } from './DraftTab';
-import { usePublishers } from './publishers';
 import { RuleSetView } from './RuleSetView';
 import { SimulationTab } from './SimulationTab';
 import type { Definitions, DraftResponse, LadderLevel, StoredRuleSet } from './types';
@@ -35,7 +34,6 @@ export default function RewardRulesPage() {
   const active = useApi<StoredRuleSet>('/api/admin/rewards/rule-sets/active');
   const draft = useApi<DraftResponse>('/api/admin/rewards/draft');
   const [versionsKey, setVersionsKey] = useState(0);
-  const publisher = usePublishers(versionsKey);
 
   const words = useMemo<Words | null>(() => {
     if (!defs.data || !ladder.data) return null;
@@ -87,7 +85,7 @@ export default function RewardRulesPage() {
               <>
                 <ErrorAlert error={active.error} onRetry={active.reload} />
                 {active.data ? (
-                  <RuleSetView set={active.data} words={words} publisher={publisher(active.data.version, active.data.publishedAt)} testId="active-rule-set" />
+                  <RuleSetView set={active.data} words={words} testId="active-rule-set" />
                 ) : active.loading ? (
                   <Skeleton active paragraph={{ rows: 8 }} />
                 ) : null}
@@ -135,7 +133,7 @@ export default function RewardRulesPage() {
                 {t('版本历史', 'Versions')}
               </Space>
             ),
-            children: <VersionsTab words={words} reloadKey={versionsKey} publisher={publisher} />,
+            children: <VersionsTab words={words} reloadKey={versionsKey} />,
           },
         ]}
       />

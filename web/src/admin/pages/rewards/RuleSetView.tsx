@@ -4,7 +4,7 @@ import { useT } from '../../../shared/i18n';
 import { ppmToPercent } from '../../../shared/money';
 import { describeCaps, describeProfitShare, triggerLabel, type Words } from './describe';
 import { RuleList } from './RuleList';
-import type { RuleSetBody, StoredRuleSet } from './types';
+import type { RuleSetActor, RuleSetBody, StoredRuleSet } from './types';
 import { WorstCaseTable } from './WorstCaseTable';
 
 export function StateTag({ state }: { state: StoredRuleSet['state'] }) {
@@ -12,6 +12,17 @@ export function StateTag({ state }: { state: StoredRuleSet['state'] }) {
   if (state === 'published') return <Tag color="green">{t('生效中', 'Active')}</Tag>;
   if (state === 'draft') return <Tag color="orange">{t('草稿', 'Draft')}</Tag>;
   return <Tag>{t('已停用', 'Retired')}</Tag>;
+}
+
+/**
+ * Who saved or published a version, as the API names them (every role sees
+ * it). Nobody means the system, for a version that exists, or "—" for a step
+ * not taken yet (a draft has no publisher).
+ */
+export function ActorName({ actor, done }: { actor: RuleSetActor | null; done: boolean }) {
+  const t = useT();
+  if (actor) return <>{actor.displayName}</>;
+  return <>{done ? t('系统', 'System') : '—'}</>;
 }
 
 /** Reach, freeze, ceilings, caps, profit share and peer bonus in words. */
@@ -49,7 +60,7 @@ export function SettingsDescriptions({ body, words }: { body: RuleSetBody; words
 }
 
 /** A rule set as a whole, read-only: who/when, its settings, its rules, and its worst case against the ceilings. */
-export function RuleSetView({ set, words, publisher, testId }: { set: StoredRuleSet; words: Words; publisher?: string; testId?: string }) {
+export function RuleSetView({ set, words, testId }: { set: StoredRuleSet; words: Words; testId?: string }) {
   const t = useT();
   return (
     <div data-testid={testId}>
@@ -69,9 +80,10 @@ export function RuleSetView({ set, words, publisher, testId }: { set: StoredRule
               ),
             },
             { key: 'publishedAt', label: t('发布时间', 'Published at'), children: formatDateTime(set.publishedAt) },
-            { key: 'publisher', label: t('发布人', 'Published by'), children: publisher ?? '—' },
+            { key: 'publisher', label: t('发布人', 'Published by'), children: <ActorName actor={set.publishedBy} done={set.publishedAt !== null} /> },
             { key: 'basedOn', label: t('基于版本', 'Based on'), children: set.basedOn ? `v${set.basedOn}` : '—' },
             { key: 'updatedAt', label: t('最后修改', 'Last changed'), children: formatDateTime(set.updatedAt) },
+            { key: 'creator', label: t('创建人', 'Created by'), children: <ActorName actor={set.createdBy} done /> },
             { key: 'note', label: t('备注', 'Note'), children: set.note || '—' },
           ]}
         />

@@ -7,23 +7,23 @@ import { useApi } from '../../../shared/use-api';
 import { useCursorPages } from '../../../shared/use-cursor-pages';
 import { CursorPager, ErrorAlert } from '../../components';
 import type { Words } from './describe';
-import { RuleSetView, StateTag } from './RuleSetView';
+import { ActorName, RuleSetView, StateTag } from './RuleSetView';
 import type { StoredRuleSet } from './types';
 
-function VersionDrawer({ version, words, publisher, onClose }: { version: number | null; words: Words; publisher: (v: number, at: string | null) => string; onClose: () => void }) {
+function VersionDrawer({ version, words, onClose }: { version: number | null; words: Words; onClose: () => void }) {
   const t = useT();
   const set = useApi<StoredRuleSet>(version === null ? null : `/api/admin/rewards/rule-sets/${version}`);
   const shown = set.data && set.data.version === version ? set.data : undefined;
   return (
     <Drawer open={version !== null} onClose={onClose} width={980} title={t(`规则版本 v${version ?? ''}`, `Rule set v${version ?? ''}`)} data-testid="version-drawer">
       <ErrorAlert error={set.error} onRetry={set.reload} />
-      {shown ? <RuleSetView set={shown} words={words} publisher={publisher(shown.version, shown.publishedAt)} /> : set.loading ? <Spin style={{ display: 'block', margin: '60px auto' }} /> : null}
+      {shown ? <RuleSetView set={shown} words={words} /> : set.loading ? <Spin style={{ display: 'block', margin: '60px auto' }} /> : null}
     </Drawer>
   );
 }
 
 /** 版本历史: every rule-set version, newest first, each viewable read-only. */
-export function VersionsTab({ words, reloadKey, publisher }: { words: Words; reloadKey: number; publisher: (version: number, publishedAt: string | null) => string }) {
+export function VersionsTab({ words, reloadKey }: { words: Words; reloadKey: number }) {
   const t = useT();
   const pages = useCursorPages<StoredRuleSet>('/api/admin/rewards/rule-sets', {}, 10);
   const [viewing, setViewing] = useState<number | null>(null);
@@ -53,8 +53,9 @@ export function VersionsTab({ words, reloadKey, publisher }: { words: Words; rel
           { title: t('规则数', 'Rules'), key: 'rules', width: 80, align: 'right', render: (_v, r) => r.body.rules.length },
           { title: t('基于', 'Based on'), dataIndex: 'basedOn', width: 80, render: (v: number | null) => (v ? `v${v}` : '—') },
           { title: t('最后修改', 'Last changed'), dataIndex: 'updatedAt', width: 150, render: (v: string) => formatDateTime(v) },
+          { title: t('创建人', 'Created by'), key: 'createdBy', width: 120, render: (_v, r) => <ActorName actor={r.createdBy} done /> },
           { title: t('发布时间', 'Published at'), dataIndex: 'publishedAt', width: 150, render: (v: string | null) => formatDateTime(v) },
-          { title: t('发布人', 'Published by'), key: 'by', width: 130, render: (_v, r) => publisher(r.version, r.publishedAt) },
+          { title: t('发布人', 'Published by'), key: 'by', width: 120, render: (_v, r) => <ActorName actor={r.publishedBy} done={r.publishedAt !== null} /> },
           {
             title: t('操作', 'Actions'),
             key: 'actions',
@@ -69,7 +70,7 @@ export function VersionsTab({ words, reloadKey, publisher }: { words: Words; rel
         ]}
       />
       <CursorPager pages={pages} />
-      <VersionDrawer version={viewing} words={words} publisher={publisher} onClose={() => setViewing(null)} />
+      <VersionDrawer version={viewing} words={words} onClose={() => setViewing(null)} />
     </Card>
   );
 }

@@ -57,6 +57,12 @@ export interface WorstCase {
   unbounded?: string;
 }
 
+/** A staff member who saved or published a version; null for what the system did (the version installed with the platform). */
+export interface RuleSetActor {
+  id: number;
+  displayName: string;
+}
+
 export interface StoredRuleSet {
   version: number;
   state: 'draft' | 'published' | 'retired';
@@ -64,6 +70,8 @@ export interface StoredRuleSet {
   note: string | null;
   updatedAt: string;
   publishedAt: string | null;
+  createdBy: RuleSetActor | null;
+  publishedBy: RuleSetActor | null;
   body: RuleSetBody;
   worstCase: WorstCase[];
 }
