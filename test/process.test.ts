@@ -94,10 +94,10 @@ async function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
 }
 
 /** Runs src/cli/main.ts to completion; `input` is written to its stdin. */
-async function runCli(args: string[], env: NodeJS.ProcessEnv, input = '') {
+async function runCli(args: string[], env: NodeJS.ProcessEnv, input = '', timeoutMs = 60_000) {
   const { child, out, exited } = launch(['src/cli/main.ts', ...args], env);
   child.stdin!.end(input);
-  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 60_000);
+  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), timeoutMs);
   const code = await exited;
   clearTimeout(timer);
   return { code, ...out };
@@ -219,9 +219,10 @@ describe('CLI process', () => {
     expect(again.stderr).toContain('USERNAME_TAKEN');
   }, TIMEOUT);
 
-  it('seeds a believable demo network once, through the real services, and the server reads it', async () => {
+  it('seeds a believable demo network and a year of its sales once, through the real services, and the server reads it', async () => {
     const env = freshEnv();
-    const first = await runCli(['seed-demo', '--password', 'demo12345'], env);
+    // A whole network and ~6,000 sales on PGlite: slower than the other commands on a busy machine.
+    const first = await runCli(['seed-demo', '--password', 'demo12345'], env, '', 120_000);
     expect(first.code, first.stderr).toBe(0);
     const created = Number(/Demo members: (\d+) created, 0 already there/.exec(first.stdout)?.[1]);
     expect(created).toBeGreaterThanOrEqual(300);
@@ -230,13 +231,16 @@ describe('CLI process', () => {
     expect(first.stdout).toContain('demo12345');
     expect(first.stdout).toMatch(/Network: \d+ members in \d+ generations/);
     expect(first.stdout).toMatch(/Entry fees paid: [1-9]\d*/);
+    const sales = Number(/Sales: ([\d,]+) over 12 months \(\d{4}-\d{2} … \d{4}-\d{2}\), ¥[\d,]+\.\d{2}, by \d+ active members/.exec(first.stdout)?.[1]?.replaceAll(',', ''));
+    expect(sales).toBeGreaterThanOrEqual(3_000);
 
-    const second = await runCli(['seed-demo', '--password', 'demo12345'], env);
+    const second = await runCli(['seed-demo', '--password', 'demo12345'], env, '', 120_000);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toContain(`0 created, ${created} already there; nothing to do.`);
     expect(second.stdout).not.toContain('demo12345');
     // The summary describes the same network both times.
-    const summary = (out: string) => out.split('\n').filter((l) => /^(Network|Onboarding|Entry fees)/.test(l));
+    const summary = (out: string) => out.split('\n').filter((l) => /^(Network|Onboarding|Entry fees|Sales)/.test(l));
+    expect(summary(first.stdout)).toHaveLength(4);
     expect(summary(second.stdout)).toEqual(summary(first.stdout));
 
     const migrate = await runCli(['migrate'], env);
@@ -264,6 +268,13 @@ describe('CLI process', () => {
       expect(feeEvents).toBe(byState.active);
       expect(await count(sql`select count(*)::int as n from onboarding_applications where state = 'submitted' and jsonb_array_length(risk_flags) > 0`)).toBeGreaterThanOrEqual(2);
       expect(await count(sql`select count(*)::int as n from onboarding_applications where state = 'rejected' and review_reason is null`)).toBe(0);
+      // The sales went in once (the second run pushed none), all by members whose entry fee is paid.
+      expect(await count(sql`select count(*)::int as n from channel_transactions where status = 'settled'`)).toBe(sales);
+      expect(await count(sql`select count(*)::int as n from outbox_events where type = 'transaction_settled'`)).toBe(sales);
+      expect(await count(sql`
+        select count(*)::int as n from channel_transactions t left join onboarding_applications a on a.member_id = t.member_id
+        where a.state is distinct from 'active'`)).toBe(0);
+      expect(await count(sql`select count(distinct date_trunc('month', occurred_at at time zone 'Asia/Shanghai'))::int as n from channel_transactions`)).toBe(12);
     } finally {
       await database.close();
     }
@@ -293,6 +304,22 @@ describe('CLI process', () => {
       expect(image.status).toBe(200);
       expect(image.headers.get('content-type')).toBe('image/png');
       expect(Buffer.from(await image.arrayBuffer()).subarray(1, 4).toString('latin1')).toBe('PNG');
+
+      // The server's event consumers turn the seeded sales into monthly figures: the network's volume
+      // last month, and the team of the first demo member.
+      const [year, month] = new Date().toLocaleDateString('en-CA', { timeZone: 'Asia/Shanghai' }).split('-').map(Number) as [number, number];
+      const lastMonth = month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
+      const deadline = Date.now() + 60_000;
+      let report: { volumeFen: string; payouts: { type: string; fen: string }[] };
+      for (;;) {
+        report = (await (await fetch(`${server.url}/api/admin/reports/monthly?month=${lastMonth}`, { headers: auth })).json()) as typeof report;
+        if (report.volumeFen !== '0' || Date.now() > deadline) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(BigInt(report.volumeFen)).toBeGreaterThan(0n);
+      const [founder] = ((await (await fetch(`${server.url}/api/admin/members?q=13800000001`, { headers: auth })).json()) as { items: { id: number }[] }).items;
+      const figures = (await (await fetch(`${server.url}/api/admin/members/${founder!.id}/performance`, { headers: auth })).json()) as { months: { month: string; teamNetFen: string }[] };
+      expect(BigInt(figures.months.find((m) => m.month === lastMonth)?.teamNetFen ?? '0')).toBeGreaterThan(0n);
     } finally {
       expect(await server.stop()).toBe(0);
     }
@@ -300,7 +327,7 @@ describe('CLI process', () => {
 
   it('verify-ledger exits 0 on a consistent ledger and 1, naming the account, on a tampered one', async () => {
     const env = freshEnv();
-    expect((await runCli(['seed-demo', '--password', 'demo12345'], env)).code).toBe(0);
+    expect((await runCli(['seed-demo', '--password', 'demo12345'], env, '', 120_000)).code).toBe(0);
     // Post a reward straight into the embedded database while no process holds it.
     const database = await openPglite(path.join(env.DATA_DIR!, 'pglite'));
     const [member] = await queryRows<{ id: number }>(database.db, sql`select min(id)::int as id from members`);

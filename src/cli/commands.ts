@@ -8,6 +8,7 @@ import { verifyLedger } from '../modules/ledger/verify.service.js';
 import { drainPerformance, rebuildPerformance } from '../modules/performance/performance.service.js';
 import { DEMO_NETWORK_SIZE } from '../modules/members/demo-network.js';
 import { seedDemo } from '../modules/members/demo-seed.js';
+import { DEMO_CHANNEL_ID, DEMO_CHANNEL_NAME } from '../modules/members/demo-sales.js';
 import { createFileStore } from '../modules/onboarding/files.js';
 import { createFieldCipher, resolveDataKey } from '../lib/crypto.js';
 import { releaseDue } from '../modules/wallets/wallets.service.js';
@@ -233,7 +234,7 @@ export const commands: Command[] = [
   },
   {
     name: 'seed-demo',
-    summary: `Add a demo network: ${DEMO_NETWORK_SIZE} members under the six fixed demo members, applications in every state, paid entry fees (development and demos only)`,
+    summary: `Add a demo network: ${DEMO_NETWORK_SIZE} members under the six fixed demo members, applications in every state, paid entry fees, a year of sales (development and demos only)`,
     options: {
       password: { type: 'string', description: 'password for the demo members (default: a random one, printed)' },
       force: { type: 'boolean', description: 'allow seeding when NODE_ENV=production' },
@@ -247,16 +248,25 @@ export const commands: Command[] = [
       const cipher = createFieldCipher(resolveDataKey(config.DATA_ENCRYPTION_KEY, config.dataDir, config.NODE_ENV === 'production'));
       const files = createFileStore(config.uploadDir, config.UPLOAD_MAX_BYTES, cipher);
       const started = Date.now();
-      const result = await seedDemo(database.db, { hasher, cipher, files }, { password: typeof values.password === 'string' ? values.password : undefined });
-      const { network: n } = result;
-      const changed = result.created + result.bindings + result.applications > 0;
+      const result = await seedDemo(database.db, { hasher, cipher, files, timeZone: config.PLATFORM_TIMEZONE }, { password: typeof values.password === 'string' ? values.password : undefined });
+      const { network: n, sales: s } = result;
+      const changed = result.created + result.bindings + result.applications + result.salesPushed > 0;
       console.log(
         `Demo members: ${result.created} created, ${result.existing} already there` +
-          (changed ? `; ${result.bindings} bound to their inviters, ${result.applications} applications filed (${((Date.now() - started) / 1000).toFixed(1)} s).` : '; nothing to do.'),
+          (changed
+            ? `; ${result.bindings} bound to their inviters, ${result.applications} applications filed, ${result.salesPushed} sales and refunds pushed (${((Date.now() - started) / 1000).toFixed(1)} s).`
+            : '; nothing to do.'),
       );
       console.log(`Network: ${n.members} members in ${n.generations.length} generations (per generation: ${n.generations.join(' / ')}).`);
       console.log(`Onboarding: ${Object.entries(n.states).map(([state, count]) => `${state} ${count}`).join(', ')}; ${n.flagged} awaiting review with risk flags.`);
       console.log(`Entry fees paid: ${n.feesPaid} (${formatYuan(n.feesPaidFen)} yuan, sandbox channel).`);
+      const grouped = (fen: bigint) => `¥${formatYuan(fen).replace(/\B(?=(\d{3})+\.)/g, ',')}`;
+      console.log(
+        `Sales: ${s.sales.toLocaleString('en')} over ${s.months} months${s.firstMonth ? ` (${s.firstMonth} … ${s.lastMonth})` : ''}, ${grouped(s.salesFen)}, ` +
+          `by ${s.merchants} active members on the channel "${DEMO_CHANNEL_ID}" (${DEMO_CHANNEL_NAME}); ${s.refunds} refunds, ${grouped(s.refundsFen)}.`,
+      );
+      // Ingest only stores the sales and their events; the consumers in the server do the rest.
+      if (result.salesPushed > 0) console.log('Rewards, performance and levels follow from the sales once the server runs (its event consumers process them within a minute).');
       console.log(`Phones: ${result.phones.join(', ')}`);
       if (result.password) console.log(`Password for the members created now (all of them, not only these six): ${result.password}`);
       return 0;

@@ -91,8 +91,9 @@ const REJECTIONS: { reason: string; fix: (m: Person) => DemoStep }[] = [
 ];
 const ALL_FILES: FileKind[] = ['licence', 'id_front', 'id_back', 'storefront'];
 
-type Rng = ReturnType<typeof rngOf>;
-function rngOf(seed: number) {
+export type Rng = ReturnType<typeof rngOf>;
+/** A small seeded PRNG (mulberry32) with the draws the demo data needs: the same stream on every machine. */
+export function rngOf(seed: number) {
   let a = seed >>> 0;
   const next = () => {
     // mulberry32

@@ -14,6 +14,7 @@ import { memberTree } from '../referrals/referrals.schema.js';
 import { bindFirst } from '../referrals/tree.service.js';
 import { temporaryPassword } from '../staff/staff.service.js';
 import { demoImage, demoMembers, type DemoMember, planDemoNetwork } from './demo-network.js';
+import { describeDemoSales, seedDemoSales } from './demo-sales.js';
 import { members } from './members.schema.js';
 
 /** Marks the accounts this command created: it never binds or onboards anybody else's. */
@@ -24,6 +25,8 @@ export interface DemoSeedDeps {
   /** The server's field cipher (same data key), so it can read what is seeded here. */
   cipher: FieldCipher;
   files: FileStore;
+  /** The platform time zone: the demo sales fall on its days and months. */
+  timeZone: string;
 }
 
 export interface DemoNetworkSummary {
@@ -40,9 +43,11 @@ export interface DemoNetworkSummary {
 /**
  * Seeds the demo network (demo-network.ts) through the product's own
  * services: registration rows, bindings, onboarding steps, entry-fee
- * payments. Idempotent: members that exist are left as they are, bindings
- * and applications are only added where missing, so a second run changes
- * nothing. Each member's binding and onboarding commit together, so an
+ * payments, then a year of the active members' sales pushed through the
+ * channel ingest (demo-sales.ts). Idempotent: members that exist are left as
+ * they are, bindings, applications and sales are only added where missing,
+ * so a second run changes nothing. Each member's binding and onboarding
+ * commit together, and sales are pushed in batches under stable ids, so an
  * interrupted run resumes cleanly.
  */
 export async function seedDemo(db: Db, deps: DemoSeedDeps, options: { password?: string | undefined }) {
@@ -107,14 +112,17 @@ export async function seedDemo(db: Db, deps: DemoSeedDeps, options: { password?:
     if (bind) bindings++;
     if (onboard) applications++;
   }
+  const salesPushed = await seedDemoSales(db, deps.cipher, deps.timeZone, plan, ids);
   return {
     created: created.length,
     existing: existing.size,
     bindings,
     applications,
+    salesPushed,
     phones: demoMembers.map((m) => m.phone),
     password: created.length > 0 ? password : null,
     network: await describeDemoNetwork(db, memberIds),
+    sales: await describeDemoSales(db, memberIds, deps.timeZone),
   };
 }
 
