@@ -52,9 +52,10 @@ export async function ensureWebBuilt(): Promise<void> {
   }
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+function run(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.end(input ?? '');
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -84,14 +85,14 @@ export async function startDemoServer(): Promise<DemoServer> {
     HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: 'info',
-    BOOTSTRAP_OWNER_USERNAME: OWNER.username,
-    BOOTSTRAP_OWNER_PASSWORD: OWNER.password,
     // Fewer argon2 rounds: the tests log in often and the machine has 2 cores.
     ARGON2_MEMORY_KIB: '4096',
     ARGON2_TIME_COST: '1',
   };
   delete env.DATABASE_URL;
   delete env.TEST_DATABASE_URL;
+  // The owner as the README has a person create one (an owner from BOOTSTRAP_* must change its password first).
+  await run(['src/cli/main.ts', 'create-owner', '--username', OWNER.username, '--password-stdin'], env, `${OWNER.password}\n`);
   await run(['src/cli/main.ts', 'seed-demo', '--password', DEMO_PASSWORD], env);
 
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -170,6 +171,10 @@ export async function newPhoneContext(browser: Browser, baseURL: string): Promis
 /** Saves the page as it is now under test-results/screenshots/<name>.png. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(screenshotDir, { recursive: true });
+  // The page as a person sees it once it has settled: requests answered, spinners gone, animations done.
+  await page.waitForLoadState('networkidle').catch(() => undefined);
+  await page.locator('.ant-spin-spinning, .adm-dot-loading').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+  await page.waitForTimeout(300);
   const file = path.join(screenshotDir, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;

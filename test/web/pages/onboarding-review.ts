@@ -9,9 +9,21 @@ export class ReviewQueuePage {
     await this.page.getByTestId('page-onboarding-queue').waitFor();
   }
 
-  /** Opens the application of the merchant with this name from the queue. */
+  /** Opens the application of the merchant with this name, paging through the queue (oldest first) until it shows. */
   async openApplication(merchantName: string) {
-    await this.page.getByTestId('onboarding-table').getByText(merchantName).first().click();
+    const table = this.page.getByTestId('onboarding-table');
+    await table.locator('tbody tr').first().waitFor();
+    for (let pageNo = 1; pageNo <= 50; pageNo++) {
+      const row = table.getByText(merchantName).first();
+      if (await row.isVisible()) break;
+      const next = this.page.getByRole('button', { name: '下一页' });
+      if (await next.isDisabled()) throw new Error(`${merchantName} is not in the review queue`);
+      const loaded = this.page.waitForResponse((r) => r.url().includes('/api/admin/onboarding?'));
+      await next.click();
+      await loaded;
+      await table.locator('.ant-spin-spinning').first().waitFor({ state: 'detached' });
+    }
+    await table.getByText(merchantName).first().click();
     await this.page.getByTestId('page-onboarding-detail').waitFor();
     return new ReviewDetailPage(this.page);
   }
