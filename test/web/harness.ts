@@ -173,7 +173,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(screenshotDir, { recursive: true });
   // The page as a person sees it once it has settled: requests answered, spinners gone, animations done.
   await page.waitForLoadState('networkidle').catch(() => undefined);
-  await page.locator('.ant-spin-spinning, .adm-dot-loading').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+  await page.locator('.ant-spin-spinning').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
   await page.waitForTimeout(300);
   const file = path.join(screenshotDir, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });

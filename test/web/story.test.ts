@@ -264,4 +264,53 @@ describe.runIf(runBrowserTests).sequential('the story in a browser', () => {
     expect(pageErrors).toEqual([]);
     await context.close();
   });
+
+  it('every console page and every H5 page opens without errors, in both languages, and fits its screen', async () => {
+    const consolePages: [string, string][] = [
+      ['/', 'page-dashboard'], ['/members', 'page-members'], ['/members/1', 'page-member-detail'], ['/onboarding', 'page-onboarding-queue'],
+      ['/levels', 'page-levels'], ['/rewards', 'page-rewards'], ['/dividends', 'page-dividend-tiers'], ['/settlement', 'page-settlement-runs'],
+      ['/withdrawals', 'page-withdrawals'], ['/ledger', 'page-ledger'], ['/payments', 'page-payments'], ['/reconciliation', 'page-reconciliation'],
+      ['/reports', 'page-reports'], ['/channels', 'page-channels'], ['/audit', 'page-audit'], ['/staff', 'page-staff'], ['/settings', 'page-settings'],
+      ['/account', 'page-account'],
+    ];
+    const errors = collectPageErrors(ownerPage);
+    shotsOnFailure({ owner: () => ownerPage });
+    for (const [path, testId] of consolePages) {
+      await ownerPage.goto(`/admin${path}`);
+      await ownerPage.getByTestId(testId).waitFor();
+      await ownerPage.locator('.ant-spin-spinning').first().waitFor({ state: 'detached', timeout: 15_000 });
+      expect(await horizontalOverflow(ownerPage), path).toBe(0);
+      expect(errors, path).toEqual([]);
+    }
+    // The dashboard draws its charts from a year of seeded sales.
+    await ownerPage.goto('/admin/');
+    await ownerPage.getByTestId('page-dashboard').locator('canvas').first().waitFor();
+    await screenshot(ownerPage, '5a-dashboard');
+    // English: the switch changes the console's words.
+    await ownerPage.getByTestId('lang-switch').click();
+    await ownerPage.getByTestId('admin-menu').getByText('Dashboard').waitFor();
+    await screenshot(ownerPage, '5b-dashboard-en');
+    await ownerPage.getByTestId('lang-switch').click();
+    await ownerPage.getByTestId('admin-menu').getByText('数据看板').waitFor();
+
+    const phone = await newPhoneContext(browser, server.url);
+    const page = await phone.newPage();
+    const memberErrors = collectPageErrors(page);
+    shotsOnFailure({ member: () => page });
+    await new MemberLoginPage(page).signIn(INVITER, DEMO_PASSWORD);
+    for (const path of ['/', '/onboarding', '/level', '/invite', '/team', '/earnings', '/withdraw', '/rules', '/me']) {
+      await page.goto(`/m${path}`);
+      // Lists keep an "加载中" row at their end while more can be scrolled in; settled means the requests are answered.
+      await page.waitForLoadState('networkidle');
+      expect(await horizontalOverflow(page), path).toBe(0);
+      expect(memberErrors, path).toEqual([]);
+    }
+    await page.goto('/m/team');
+    await page.getByTestId('team-member').first().waitFor();
+    await screenshot(page, '5c-member-team');
+    await page.goto('/m/');
+    await page.getByTestId('page-home').waitFor();
+    await screenshot(page, '5d-member-home');
+    await phone.close();
+  });
 });
