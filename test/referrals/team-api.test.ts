@@ -104,6 +104,19 @@ describe('my team', () => {
     expect((await list(m.c!.token, 'q=0101')).items).toHaveLength(0);
     expect((await list(m.e!.token, '')).items).toHaveLength(0);
   });
+
+  it('shows the level each team member holds now (none before the first)', async () => {
+    const owner = await ctx.staffToken(['owner']);
+    const ladder = (await ctx.app.inject({ method: 'GET', url: '/api/admin/levels', headers: bearer(owner.token) })).json() as { levels: { id: number; rank: number; name: string }[] };
+    const level = [...ladder.levels].sort((x, y) => y.rank - x.rank)[0]!;
+    const set = await ctx.app.inject({
+      method: 'PUT', url: `/api/admin/members/${m.b!.memberId}/level`, headers: bearer(owner.token), payload: { levelId: level.id, reason: '测试：手动调整等级' },
+    });
+    expect(set.statusCode).toBe(200);
+    const all = (await ctx.app.inject({ method: 'GET', url: '/api/member/team/members', headers: bearer(m.a!.token) })).json() as { items: { memberId: number; level: unknown }[] };
+    expect(all.items.find((x) => x.memberId === m.b!.memberId)!.level).toEqual({ rank: level.rank, name: level.name });
+    expect(all.items.find((x) => x.memberId === m.c!.memberId)!.level).toBeNull();
+  });
 });
 
 describe('staff and the tree', () => {

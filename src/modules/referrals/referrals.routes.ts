@@ -21,6 +21,7 @@ const teamMemberOut = z.object({
   generation: z.number().describe('1 = 直推, 2 = 间推, …'),
   directCount: z.number(),
   boundAt: z.string(),
+  level: z.object({ rank: z.number(), name: z.string() }).nullable().describe('the level held now; null before the first'),
 });
 const toOut = (m: TeamMember) => ({ ...m, boundAt: m.boundAt.toISOString() });
 const summaryOut = z.object({

@@ -11,6 +11,8 @@ export interface TeamMember {
   generation: number;
   directCount: number;
   boundAt: Date;
+  /** The level the member holds now; null before it has one (not yet onboarded). */
+  level: { rank: number; name: string } | null;
 }
 
 /** The size of a member's whole downline: one primary-key read (a maintained count). */
@@ -42,10 +44,13 @@ export async function teamMembers(
 ): Promise<{ items: TeamMember[]; nextCursor: string | null }> {
   const me = await getNode(db, memberId);
   const q = filter.q?.replace(/[%_\\]/g, (c) => `\\${c}`);
-  const rows = await queryRows<{ member_id: unknown; display_name: string; phone: string; status: string; depth: number; bound_at: string | Date; direct_count: unknown }>(db, sql`
+  const rows = await queryRows<{ member_id: unknown; display_name: string; phone: string; status: string; depth: number; bound_at: string | Date; direct_count: unknown; level_rank: number | null; level_name: string | null }>(db, sql`
     select t.member_id, m.display_name, m.phone, m.status, t.depth, t.bound_at,
-      t.direct_count
+      t.direct_count, l.rank as level_rank, l.name as level_name
     from member_tree t join members m on m.id = t.member_id
+      -- Primary-key lookups per row of the page: the level is read for at most \`limit\` members.
+      left join member_levels ml on ml.member_id = t.member_id
+      left join levels l on l.id = ml.level_id
     where ${filter.generation === 1 ? sql`t.parent_id = ${memberId}` : sql`t.path @> array[${memberId}]::bigint[]`}
       ${filter.generation !== undefined && filter.generation > 1 ? sql`and t.depth = ${me.depth + filter.generation}` : sql``}
       ${q ? sql`and (m.display_name ilike ${`%${q}%`} or m.phone like ${`%${q}%`})` : sql``}
@@ -59,6 +64,7 @@ export async function teamMembers(
     generation: Number(r.depth) - me.depth,
     directCount: Number(r.direct_count),
     boundAt: new Date(r.bound_at),
+    level: r.level_rank === null || r.level_name === null ? null : { rank: Number(r.level_rank), name: r.level_name },
   }));
   return { items, nextCursor: rows.length > filter.limit ? String(items.at(-1)!.memberId) : null };
 }

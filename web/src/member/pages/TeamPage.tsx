@@ -69,7 +69,14 @@ function MemberRow({ m }: { m: TeamMember }) {
         </div>
       }
     >
-      <span style={{ display: 'block', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>{m.displayName}</span>
+      <span style={{ display: 'flex', alignItems: 'center', gap: 6, minWidth: 0 }}>
+        <span style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>{m.displayName}</span>
+        {m.level ? (
+          <Tag color="warning" fill="outline" style={{ flexShrink: 0 }} data-testid="team-member-level">
+            {m.level.name}
+          </Tag>
+        ) : null}
+      </span>
     </List.Item>
   );
 }

@@ -83,6 +83,7 @@ export interface TeamMember {
   generation: number;
   directCount: number;
   boundAt: string;
+  level: { rank: number; name: string } | null;
 }
 
 export interface Binding {

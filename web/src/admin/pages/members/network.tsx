@@ -6,7 +6,7 @@ import { api, errorText } from '../../../shared/api';
 import { maskPhone } from '../../../shared/format';
 import { useT } from '../../../shared/i18n';
 import { statusColor, statusLabel, type AdminMember, type TeamMember, type TeamSummary, type TreeView } from './model';
-import { MemberAvatar, MemberLevelTag } from './parts';
+import { LevelTag, MemberAvatar } from './parts';
 
 const PAGE = 20;
 
@@ -122,7 +122,7 @@ function NodeTitle({ node, onMore }: { node: TreeNode; onMore: (n: TreeNode) => 
         {m.displayName}
       </Link>
       <Typography.Text type="secondary" style={{ fontVariantNumeric: 'tabular-nums' }}>{maskPhone(m.phone)}</Typography.Text>
-      <MemberLevelTag id={m.memberId} />
+      {m.level ? <LevelTag level={m.level} /> : null}
       {m.status !== 'active' ? <Tag color={statusColor(m.status)} style={{ marginInlineEnd: 0 }}>{statusLabel(t, m.status)}</Tag> : null}
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
         {m.directCount > 0 ? t(`直推 ${m.directCount} 人`, `${m.directCount} direct`) : t('暂无下级', 'No downline')}

@@ -4,7 +4,7 @@ import { Link } from 'react-router-dom';
 import { api } from '../../../shared/api';
 import { useT } from '../../../shared/i18n';
 import { ppmToPercent } from '../../../shared/money';
-import type { AdminMember, MemberLevel } from './model';
+import type { AdminMember } from './model';
 
 const palette = ['#1677ff', '#13c2c2', '#52c41a', '#fa8c16', '#722ed1', '#eb2f96'];
 
@@ -39,7 +39,6 @@ function cachedLoader<V>(url: (id: number) => string) {
 }
 
 export const memberCache = cachedLoader<AdminMember>((id) => `/api/admin/members/${id}`);
-export const levelCache = cachedLoader<MemberLevel>((id) => `/api/admin/members/${id}/level`);
 
 function useCached<V>(loader: { load: (id: number) => Promise<V> }, id: number | null): V | undefined {
   const [value, setValue] = useState<V>();
@@ -80,10 +79,4 @@ export function LevelTag({ level, withRate }: { level: { name: string; rank: num
       {withRate && level.rateProfitSharePpm !== undefined && level.rateProfitSharePpm > 0 ? ` · ${ppmToPercent(level.rateProfitSharePpm)}` : ''}
     </Tag>
   );
-}
-
-/** The level of a member in a list (the team API does not carry it), fetched when shown. */
-export function MemberLevelTag({ id }: { id: number }) {
-  const v = useCached(levelCache, id);
-  return v ? <LevelTag level={v.level} /> : null;
 }

@@ -188,6 +188,7 @@ export interface TeamMember {
   generation: number;
   directCount: number;
   boundAt: string;
+  level: { rank: number; name: string } | null;
 }
 
 export interface PerformanceMonth {
