@@ -8,7 +8,7 @@ import { formatMoney } from '../../../shared/money';
 import { useApi } from '../../../shared/use-api';
 import { ErrorAlert, Money, PageTitle } from '../../components';
 import { useStaffSession } from '../../session';
-import { Chart } from './Chart';
+import { Chart } from '../../Chart';
 import { levelOption, levelTotals, payoutTypeOption, volumeOption } from './charts';
 import { fenOf, payoutTypeNames, type Dashboard, type PayoutType, type PeriodFigures } from './model';
 

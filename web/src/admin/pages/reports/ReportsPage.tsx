@@ -11,7 +11,7 @@ import { ErrorAlert, Money, PageTitle } from '../../components';
 import { CsvButton } from '../dividends/CsvButton';
 import { Kpi } from '../dividends/Kpi';
 import { useLevelNames } from '../dividends/levels';
-import { Chart } from './Chart';
+import { Chart } from '../../Chart';
 
 type PayoutType = 'rule' | 'profit_share' | 'peer_bonus' | 'dividend';
 const payoutTypes: PayoutType[] = ['rule', 'profit_share', 'peer_bonus', 'dividend'];

@@ -9,7 +9,7 @@ import { formatDate } from '../../../shared/format';
 import { useT } from '../../../shared/i18n';
 import { fenToYuan, formatMoney, ppmToPercent } from '../../../shared/money';
 import { ErrorAlert, Money } from '../../components';
-import { Chart } from './Chart';
+import { Chart } from '../../Chart';
 import { triggerLabel, type Words } from './describe';
 import type { Simulation } from './types';
 

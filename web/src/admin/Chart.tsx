@@ -1,22 +1,26 @@
 import * as echarts from 'echarts';
 import { useEffect, useRef } from 'react';
 
+/** Colours of the console's charts, in antd's palette (a chart may set its own). */
+export const chartColors = ['#1677ff', '#13c2c2', '#faad14', '#722ed1', '#eb2f96', '#52c41a'];
+
 /**
- * An ECharts chart that follows its container's size (the console's layout
- * changes width with the sider and the window) and frees its canvas when it
- * leaves the page.
+ * One ECharts instance bound to a div: created on mount, resized whenever the
+ * div changes size (window, sider collapse, grid breakpoints), disposed on
+ * unmount. A new `option` replaces the old one whole (`notMerge`), so a series
+ * or category that disappears does not linger.
  */
 export function Chart({ option, height = 280, testId }: { option: echarts.EChartsOption; height?: number; testId?: string }) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
 
   useEffect(() => {
-    const node = el.current;
-    if (!node) return;
-    const instance = echarts.init(node);
+    const div = el.current;
+    if (!div) return;
+    const instance = echarts.init(div);
     chart.current = instance;
     const observer = new ResizeObserver(() => instance.resize());
-    observer.observe(node);
+    observer.observe(div);
     return () => {
       observer.disconnect();
       instance.dispose();
@@ -25,8 +29,7 @@ export function Chart({ option, height = 280, testId }: { option: echarts.EChart
   }, []);
 
   useEffect(() => {
-    // notMerge: a new result replaces the old one entirely (categories may differ).
-    chart.current?.setOption(option, true);
+    chart.current?.setOption({ color: chartColors, ...option }, { notMerge: true });
   }, [option]);
 
   return <div ref={el} style={{ width: '100%', height }} data-testid={testId} />;
