@@ -23,6 +23,8 @@ import { WithdrawalsPage } from './pages/withdrawals.js';
 
 if (process.env.CI && !browserAvailable) throw new Error('CI must run the browser tests: /usr/bin/chromium is missing');
 
+/** A step drives several pages and waits for the server's consumers: more than the suite's default minute on a busy CI machine. */
+const STEP_TIMEOUT = 240_000;
 const INVITER = '13800000001';
 const NEWCOMER = { phone: '13912340001', password: 'newpass2026', name: '王小明', shop: '王记早餐店' };
 
@@ -77,7 +79,7 @@ describe.runIf(runBrowserTests).sequential('the story in a browser', () => {
     await server?.stop();
   });
 
-  it('a viewer sees no edit actions and cannot open the owner pages', async () => {
+  it('a viewer sees no edit actions and cannot open the owner pages', { timeout: STEP_TIMEOUT }, async () => {
     const created = await api.post('/api/admin/staff', { data: { username: 'viewer1', displayName: '只读员工', roles: ['viewer'] } });
     expect(created.status()).toBe(201);
     const temporary = ((await created.json()) as { temporaryPassword: string }).temporaryPassword;
@@ -127,7 +129,7 @@ describe.runIf(runBrowserTests).sequential('the story in a browser', () => {
     await context.close();
   });
 
-  it('staff edit a rule in the draft, simulate it and publish it', async () => {
+  it('staff edit a rule in the draft, simulate it and publish it', { timeout: STEP_TIMEOUT }, async () => {
     shotsOnFailure({ owner: () => ownerPage });
     const rules = new RewardRulesPage(ownerPage);
     await rules.openDraft();
@@ -152,7 +154,7 @@ describe.runIf(runBrowserTests).sequential('the story in a browser', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('a merchant joins through an invite link, is approved, pays the fee, and the inviter sees the reward', async () => {
+  it('a merchant joins through an invite link, is approved, pays the fee, and the inviter sees the reward', { timeout: STEP_TIMEOUT }, async () => {
     // The inviter's link, as the invite page shows it.
     const inviter = await newPhoneContext(browser, server.url);
     const inviterPage = await inviter.newPage();
@@ -226,7 +228,7 @@ describe.runIf(runBrowserTests).sequential('the story in a browser', () => {
     await phone.close();
   });
 
-  it('the inviter withdraws a large amount and staff approve it', async () => {
+  it('the inviter withdraws a large amount and staff approve it', { timeout: STEP_TIMEOUT }, async () => {
     // Withdrawals over ¥100 need a person's approval in this network.
     const settings = (await (await api.get('/api/admin/settings/withdrawals')).json()) as Record<string, unknown>;
     const saved = await api.put('/api/admin/settings/withdrawals', { data: { ...settings, reviewThresholdFen: '10000' } });
@@ -265,7 +267,7 @@ describe.runIf(runBrowserTests).sequential('the story in a browser', () => {
     await context.close();
   });
 
-  it('every console page and every H5 page opens without errors, in both languages, and fits its screen', async () => {
+  it('every console page and every H5 page opens without errors, in both languages, and fits its screen', { timeout: STEP_TIMEOUT }, async () => {
     const consolePages: [string, string][] = [
       ['/', 'page-dashboard'], ['/members', 'page-members'], ['/members/1', 'page-member-detail'], ['/onboarding', 'page-onboarding-queue'],
       ['/levels', 'page-levels'], ['/rewards', 'page-rewards'], ['/dividends', 'page-dividend-tiers'], ['/settlement', 'page-settlement-runs'],
