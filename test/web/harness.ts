@@ -174,7 +174,8 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   // The page as a person sees it once it has settled: requests answered, spinners gone, animations done.
   await page.waitForLoadState('networkidle').catch(() => undefined);
   await page.locator('.ant-spin-spinning').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
-  await page.waitForTimeout(300);
+  // ECharts animates its series in for about a second.
+  await page.waitForTimeout((await page.locator('canvas').count()) > 0 ? 1_200 : 300);
   const file = path.join(screenshotDir, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
