@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.js';
 import { notFound } from '../../lib/errors.js';
-import { toCsv } from '../wallets/statements.service.js';
+import { toCsv } from '../../lib/http/csv.js';
 import type { SettlementState } from './dividends.schema.js';
 import type { Progress } from './settlement.service.js';
 

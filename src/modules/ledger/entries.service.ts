@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.js';
-import { notFound } from '../../lib/errors.js';
+import { AppError, notFound } from '../../lib/errors.js';
 import type { Fen } from '../../lib/money.js';
 import { maskPhone } from '../auth/sms.js';
 import type { Account } from './ledger.schema.js';
@@ -83,6 +83,26 @@ export async function listEntries(db: Db, f: EntryFilter): Promise<{ items: Jour
   const page = rows.slice(0, f.limit);
   const items = await withPostings(db, page);
   return { items, nextCursor: rows.length > f.limit ? String(items.at(-1)!.id) : null };
+}
+
+/**
+ * Every entry the journal's filters select, newest first, read in keyset
+ * pages of the list itself. The export has a line per posting, so `max`
+ * counts postings; more is refused (400) rather than cut short, since a
+ * silently truncated journal would look complete.
+ */
+export async function exportEntries(db: Db, filter: Omit<EntryFilter, 'before' | 'limit'>, maxPostings: number): Promise<JournalEntry[]> {
+  const out: JournalEntry[] = [];
+  let postings = 0;
+  let before: number | undefined;
+  do {
+    const page = await listEntries(db, { ...filter, before, limit: 500 });
+    out.push(...page.items);
+    postings += page.items.reduce((n, e) => n + e.postings.length, 0);
+    if (postings > maxPostings) throw new AppError('BAD_REQUEST', `符合条件的记录超过 ${maxPostings} 行，请缩小筛选范围后再导出 / More than ${maxPostings} rows match: narrow the filters`);
+    before = page.nextCursor === null ? undefined : Number(page.nextCursor);
+  } while (before !== undefined);
+  return out;
 }
 
 export async function getEntry(db: Db, id: number): Promise<JournalEntry> {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { clientKind, cursorParam, idParam, pageLimit, passwordInput, phoneSchema, sessionOut } from '../../lib/http/schemas.js';
 import { auditContextOf } from '../audit/audit.service.js';
+import { collectForExport, csvTime, exportCapNote, sendCsvDownload, toCsv } from '../../lib/http/csv.js';
 import { access, requireMember } from '../auth/access.js';
 import { deliverSession, sessionRoutes, smsRoutes } from '../auth/auth.routes.js';
 import { login } from '../auth/login.service.js';
@@ -24,6 +25,13 @@ const memberAdminOut = memberOut.extend({
   registrationIp: z.string().nullable(),
   registrationDeviceId: z.string().nullable(),
 });
+
+/** The staff list's filters; the CSV export takes the same ones. */
+const memberListFilters = z.object({
+  q: z.string().trim().max(40).optional().describe('part of a phone or name, or a whole invite code'),
+  status: z.enum(['active', 'suspended', 'closed']).optional(),
+});
+const memberStatusLabels: Record<Member['status'], string> = { active: '正常', suspended: '已暂停', closed: '已注销' };
 
 const toOut = (m: Member) => ({ id: m.id, phone: m.phone, displayName: m.displayName, status: m.status, createdAt: m.createdAt.toISOString() });
 const toAdminOut = (m: Member) => ({
@@ -155,12 +163,42 @@ export function memberRoutes(appBase: FastifyInstance, ctx: AppContext) {
     schema: {
       tags: adminTags,
       summary: 'Search members by phone, name or invite code',
-      querystring: z.object({ q: z.string().trim().max(40).optional().describe('part of a phone or name, or a whole invite code'), status: z.enum(['active', 'suspended', 'closed']).optional(), cursor: cursorParam, limit: pageLimit }),
+      querystring: memberListFilters.extend({ cursor: cursorParam, limit: pageLimit }),
       response: { 200: z.object({ items: z.array(memberAdminOut), nextCursor: z.string().nullable() }) },
     },
   }, async (req) => {
     const page = await listMembers(ctx.db, { q: req.query.q, status: req.query.status, before: req.query.cursor, limit: req.query.limit });
     return { items: page.items.map(toAdminOut), nextCursor: page.nextCursor };
+  });
+
+  app.get('/api/admin/members.csv', {
+    config: { access: access.anyStaff },
+    schema: {
+      tags: adminTags,
+      summary: 'The member list as CSV (same filters as the list)',
+      description: `Newest first; phones in full, as the list shows them to staff; times in the platform time zone. ${exportCapNote}`,
+      querystring: memberListFilters,
+    },
+  }, async (req, reply) => {
+    const { q, status } = req.query;
+    const rows = await collectForExport((cursor, limit) => listMembers(ctx.db, { q, status, before: cursor === undefined ? undefined : Number(cursor), limit }));
+    const tz = ctx.config.PLATFORM_TIMEZONE;
+    const now = Date.now();
+    // Names and device ids are typed by members: the export defuses formula-like cells.
+    const csv = toCsv(
+      ['会员ID', '昵称', '手机号', '状态', '登录锁定至', '注册IP', '注册设备', '注册时间'],
+      rows.map((m) => [
+        m.id,
+        m.displayName,
+        m.phone,
+        memberStatusLabels[m.status],
+        m.lockedUntil && m.lockedUntil.getTime() > now ? csvTime(m.lockedUntil, tz) : null,
+        m.registrationIp,
+        m.registrationDeviceId,
+        csvTime(m.createdAt, tz),
+      ]),
+    );
+    return sendCsvDownload(reply, 'members', tz, csv);
   });
 
   app.get('/api/admin/members/:id', {

@@ -7,9 +7,10 @@ import { cursorParam, idParam, pageLimit } from '../../lib/http/schemas.js';
 import { fenOut } from '../../lib/money.js';
 import { access, requireMember, requireStaff } from '../auth/access.js';
 import { auditContextOf } from '../audit/audit.service.js';
+import { collectForExport, csvTime, exportCapNote, sendCsvDownload, toCsv } from '../../lib/http/csv.js';
 import { readSettings, writeSettings } from '../settings/settings.service.js';
 import { createFileStore, type FileStore } from './files.js';
-import { applicationStates, blacklistKinds, fileKinds, type onboardingFiles } from './onboarding.schema.js';
+import { type ApplicationState, applicationStates, blacklistKinds, fileKinds, type onboardingFiles } from './onboarding.schema.js';
 import {
   applicationFields,
   applicationHistory,
@@ -43,6 +44,27 @@ const riskFlagOut = z.object({ code: z.string(), message: z.string(), evidence: 
 const fileOut = z.object({ fileId: z.number(), kind: z.enum(fileKinds), mime: z.string(), size: z.number(), createdAt: z.string() });
 const toFileOut = (f: typeof onboardingFiles.$inferSelect) => ({ fileId: f.id, kind: f.kind, mime: f.mime, size: f.size, createdAt: f.createdAt.toISOString() });
 const toEventOut = (e: { fromState: string | null; toState: string; actorKind: string; reason: string | null; at: Date }) => ({ fromState: e.fromState, toState: e.toState, actorKind: e.actorKind, reason: e.reason, at: e.at.toISOString() });
+
+/** The review queue's filters; the CSV export takes the same ones. */
+const queueFilters = z.object({
+  state: z.enum(applicationStates).optional(),
+  flagged: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('only applications with risk flags'),
+});
+const stateLabels: Record<ApplicationState, string> = {
+  draft: '草稿',
+  submitted: '待审核',
+  approved: '已通过 · 待缴费',
+  rejected: '已驳回',
+  fee_pending: '缴费中',
+  active: '已入驻',
+};
+const riskCodeLabels: Record<string, string> = {
+  duplicate_licence: '执照号重复',
+  duplicate_id_number: '身份证号重复',
+  blacklist: '命中黑名单',
+  registration_burst_ip: '同 IP 批量注册',
+  registration_burst_device: '同设备批量注册',
+};
 
 const onboardingSettingsBody = z.object({
   entryFeeFen: z.string().regex(/^[1-9]\d{0,11}$/).describe('entry fee in fen'),
@@ -144,9 +166,7 @@ export function onboardingRoutes(appBase: FastifyInstance, ctx: AppContext) {
     schema: {
       tags: adminTags,
       summary: 'Applications, oldest submission first (the review queue is state=submitted)',
-      querystring: z.object({
-        state: z.enum(applicationStates).optional(),
-        flagged: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('only applications with risk flags'),
+      querystring: queueFilters.extend({
         cursor: z
           .string()
           .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z_\d{1,15}$/, { message: 'expected the nextCursor of the previous page' })
@@ -177,6 +197,36 @@ export function onboardingRoutes(appBase: FastifyInstance, ctx: AppContext) {
       })),
       nextCursor: page.nextCursor,
     };
+  });
+
+  app.get('/api/admin/onboarding.csv', {
+    config: { access: access.anyStaff },
+    schema: {
+      tags: adminTags,
+      summary: 'Applications as CSV, oldest submission first (same filters as the list)',
+      description: `Phones in full, as the list shows them to staff; times in the platform time zone. ${exportCapNote}`,
+      querystring: queueFilters,
+    },
+  }, async (req, reply) => {
+    const { state, flagged } = req.query;
+    const rows = await collectForExport((after, limit) => listApplications(ctx.db, { state, flagged, after, limit }));
+    const tz = ctx.config.PLATFORM_TIMEZONE;
+    // Names are typed by members: the export defuses formula-like cells.
+    const csv = toCsv(
+      ['会员ID', '昵称', '手机号', '商户名称', '状态', '提交次数', '风控标记数', '风控标记', '提交时间'],
+      rows.map(({ app: a, displayName, phone }) => [
+        a.memberId,
+        displayName,
+        phone,
+        a.businessName,
+        stateLabels[a.state],
+        a.revision,
+        a.riskFlags.length,
+        [...new Set(a.riskFlags.map((f) => riskCodeLabels[f.code] ?? f.code))].join('；'),
+        csvTime(a.submittedAt, tz),
+      ]),
+    );
+    return sendCsvDownload(reply, 'onboarding', tz, csv);
   });
 
   app.get('/api/admin/onboarding/:id', {

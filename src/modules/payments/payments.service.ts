@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { and, desc, eq, gte, lt, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { formatYuan, type Fen } from '../../lib/money.js';
@@ -230,6 +230,30 @@ export async function listOrders(db: Db, filter: OrderFilter) {
   const rows = await db.select().from(paymentOrders).where(where.length ? and(...where) : undefined).orderBy(desc(paymentOrders.id)).limit(filter.limit + 1);
   const items = rows.slice(0, filter.limit);
   return { items, nextCursor: rows.length > filter.limit ? String(items.at(-1)!.id) : null };
+}
+
+/** An order as a CSV export row needs it: with its member's name and phone (raw; the caller masks). */
+export type ExportedOrder = PaymentOrder & { memberName: string | null; memberPhone: string | null };
+
+/**
+ * Every order the admin list's filters select, newest first, read in keyset
+ * pages of the list itself. More than `max` is refused (400) rather than cut
+ * short: a silently truncated export would look complete.
+ */
+export async function exportOrders(db: Db, filter: Omit<OrderFilter, 'before' | 'limit'>, max: number): Promise<ExportedOrder[]> {
+  const out: ExportedOrder[] = [];
+  let before: number | undefined;
+  do {
+    const page = await listOrders(db, { ...filter, before, limit: Math.min(1000, max + 1 - out.length) });
+    const ids = [...new Set(page.items.map((o) => o.memberId))];
+    const names = new Map(
+      (ids.length ? await db.select({ id: members.id, name: members.displayName, phone: members.phone }).from(members).where(inArray(members.id, ids)) : []).map((m) => [m.id, m]),
+    );
+    for (const o of page.items) out.push({ ...o, memberName: names.get(o.memberId)?.name ?? null, memberPhone: names.get(o.memberId)?.phone ?? null });
+    if (out.length > max) throw new AppError('BAD_REQUEST', `符合条件的记录超过 ${max} 行，请缩小筛选范围后再导出 / More than ${max} rows match: narrow the filters`);
+    before = page.nextCursor === null ? undefined : Number(page.nextCursor);
+  } while (before !== undefined);
+  return out;
 }
 
 /** Confirmations that changed nothing and need a person: unknown or expired orders, double payments, wrong amounts. */

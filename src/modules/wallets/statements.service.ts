@@ -60,16 +60,3 @@ export async function listStatement(db: Db, f: StatementFilter): Promise<{ items
   });
   return { items, nextCursor: rows.length > f.limit ? String(items.at(-1)!.id) : null };
 }
-
-/** Quotes what needs quoting, and defuses cells a spreadsheet would run as formulas (numbers stay numbers). */
-function csvCell(value: string): string {
-  const v = /^[=+@\t\r]/.test(value) || /^-[^\d]/.test(value) ? `'${value}` : value;
-  return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
-/** CSV with a header row; cells that a spreadsheet would run as formulas are quoted. */
-export function toCsv(header: string[], rows: (string | number | bigint | null)[][]): string {
-  const lines = [header.map(csvCell).join(',')];
-  for (const row of rows) lines.push(row.map((c) => csvCell(c === null ? '' : String(c))).join(','));
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
-}

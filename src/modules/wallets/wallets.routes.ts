@@ -8,7 +8,8 @@ import { access, requireMember } from '../auth/access.js';
 import { walletBalance } from '../ledger/ledger.service.js';
 import { getMember } from '../members/members.service.js';
 import { explanationsByEntry } from '../rewards/explain.service.js';
-import { listStatement, type StatementFilter, type StatementLine, toCsv } from './statements.service.js';
+import { toCsv } from '../../lib/http/csv.js';
+import { listStatement, type StatementFilter, type StatementLine } from './statements.service.js';
 
 export const entryTypeLabels: Record<string, string> = {
   credit: '奖励入账',

@@ -4,7 +4,7 @@ import type { FieldCipher } from '../../lib/crypto.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { formatYuan } from '../../lib/money.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
-import { toCsv } from '../wallets/statements.service.js';
+import { toCsv } from '../../lib/http/csv.js';
 import { payoutBatches, withdrawals } from './withdrawals.schema.js';
 import { applyWithdrawalTransition, lockWithdrawal } from './withdrawals.service.js';
 

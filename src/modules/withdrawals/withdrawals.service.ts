@@ -301,4 +301,30 @@ export async function listWithdrawals(
   return { items, nextCursor: rows.length > filter.limit ? String(items.at(-1)!.id) : null };
 }
 
+const tooManyRows = (max: number) => new AppError('BAD_REQUEST', `符合条件的记录超过 ${max} 行，请缩小筛选范围后再导出 / More than ${max} rows match: narrow the filters`);
+
+/** A withdrawal as a CSV export row needs it: with its member's name and phone (raw; the caller masks). */
+export type ExportedWithdrawal = Withdrawal & { memberName: string | null; memberPhone: string | null };
+
+/**
+ * Every withdrawal the admin list's filter selects, newest first, read in
+ * keyset pages of the list itself. More than `max` is refused (400) rather
+ * than cut short: a silently truncated export would look complete.
+ */
+export async function exportWithdrawals(db: Db, filter: { statuses?: WithdrawalStatus[] | undefined }, max: number): Promise<ExportedWithdrawal[]> {
+  const out: ExportedWithdrawal[] = [];
+  let before: number | undefined;
+  do {
+    const page = await listWithdrawals(db, { ...filter, before, limit: Math.min(1000, max + 1 - out.length) });
+    const ids = [...new Set(page.items.map((w) => w.memberId))];
+    const names = new Map(
+      (ids.length ? await db.select({ id: members.id, name: members.displayName, phone: members.phone }).from(members).where(inArray(members.id, ids)) : []).map((m) => [m.id, m]),
+    );
+    for (const w of page.items) out.push({ ...w, memberName: names.get(w.memberId)?.name ?? null, memberPhone: names.get(w.memberId)?.phone ?? null });
+    if (out.length > max) throw tooManyRows(max);
+    before = page.nextCursor === null ? undefined : Number(page.nextCursor);
+  } while (before !== undefined);
+  return out;
+}
+
 export { transition as applyWithdrawalTransition, lockWithdrawal };

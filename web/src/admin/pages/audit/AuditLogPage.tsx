@@ -7,6 +7,7 @@ import { useT } from '../../../shared/i18n';
 import { useApi } from '../../../shared/use-api';
 import { useCursorPages } from '../../../shared/use-cursor-pages';
 import { CursorPager, EmptyState, ErrorAlert, PageTitle } from '../../components';
+import { CsvButton } from '../dividends/CsvButton';
 import { AuditDiff } from './AuditDiff';
 import { actionGroups, actionNames, actorKindColors, actorKindNames, nameOf, settingsKeyNames, targetTypeNames } from './labels';
 
@@ -121,7 +122,18 @@ export default function AuditLogPage() {
       <PageTitle
         title={t('审计日志', 'Audit log')}
         sub={t('记录所有配置修改、审核、调整与审批操作，最新在前；记录只增不改。', 'Every configuration change, review, adjustment and approval, newest first; entries are never changed.')}
-        extra={<Button icon={<ReloadOutlined />} onClick={pages.reload} loading={pages.loading}>{t('刷新', 'Refresh')}</Button>}
+        extra={
+          <>
+            <Button icon={<ReloadOutlined />} onClick={pages.reload} loading={pages.loading}>{t('刷新', 'Refresh')}</Button>
+            {/* The export takes the filters in the address, i.e. what the table shows after 查询. */}
+            <CsvButton
+              url={`/api/admin/audit-log.csv${Object.keys(filters).length ? `?${new URLSearchParams(filters as Record<string, string>).toString()}` : ''}`}
+              filename={`audit-log-${dayjs().format('YYYY-MM-DD')}.csv`}
+              testId="audit-export"
+              disabled={!pages.loading && pages.page === 1 && pages.items.length === 0}
+            />
+          </>
+        }
       />
       <Card style={{ marginBottom: 16 }} styles={{ body: { paddingBottom: 0 } }}>
         <Form<FilterForm> form={form} layout="vertical" onFinish={apply} data-testid="audit-filters">

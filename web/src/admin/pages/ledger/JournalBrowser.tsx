@@ -8,6 +8,7 @@ import { formatDateTime } from '../../../shared/format';
 import { useI18n } from '../../../shared/i18n';
 import { useCursorPages } from '../../../shared/use-cursor-pages';
 import { CursorPager, EmptyState, ErrorAlert, Money } from '../../components';
+import { CsvExportButton } from '../payments/CsvExportButton';
 import { MemberPicker } from '../withdrawals/members';
 import { EntryDrawer, KindTag } from './EntryDrawer';
 import { type Entry, kindWords } from './model';
@@ -106,6 +107,7 @@ export function JournalBrowser() {
           <Button icon={<SearchOutlined />} disabled={!lookup} onClick={() => lookup && setOpenId(lookup)}>
             {t('查看分录', 'Open entry')}
           </Button>
+          <CsvExportButton path="/api/admin/ledger/entries.csv" query={query} fileName="ledger" testId="journal-csv" />
           <Tooltip title={t('刷新', 'Refresh')}>
             <Button icon={<ReloadOutlined />} onClick={pages.reload} loading={pages.loading} />
           </Tooltip>

@@ -1,12 +1,14 @@
 import { LockOutlined } from '@ant-design/icons';
 import { Card, Input, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
+import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { formatDateTime, maskPhone } from '../../../shared/format';
 import { useT } from '../../../shared/i18n';
 import { useCursorPages } from '../../../shared/use-cursor-pages';
 import { CursorPager, EmptyState, ErrorAlert, PageTitle } from '../../components';
+import { CsvButton } from '../dividends/CsvButton';
 import { statusColor, statusLabel, type AdminMember, type MemberStatus } from './model';
 import { MemberAvatar } from './parts';
 
@@ -29,7 +31,10 @@ export default function MembersPage() {
       return next;
     }, { replace: true });
 
-  const pages = useCursorPages<AdminMember>('/api/admin/members', { q: q || undefined, status: status || undefined }, 20);
+  const filters = { q: q || undefined, status: status || undefined };
+  const pages = useCursorPages<AdminMember>('/api/admin/members', filters, 20);
+  // The export takes the list's filters, so the file holds what the table pages through.
+  const csvQuery = new URLSearchParams(Object.entries(filters).filter((e): e is [string, string] => e[1] !== undefined)).toString();
 
   const columns: ColumnsType<AdminMember> = [
     {
@@ -82,7 +87,18 @@ export default function MembersPage() {
 
   return (
     <div data-testid="page-members">
-      <PageTitle title={t('会员管理', 'Members')} sub={t('按手机号、昵称或邀请码查找会员，查看资料、团队与资金', 'Find members by phone, name or invite code')} />
+      <PageTitle
+        title={t('会员管理', 'Members')}
+        sub={t('按手机号、昵称或邀请码查找会员，查看资料、团队与资金', 'Find members by phone, name or invite code')}
+        extra={
+          <CsvButton
+            url={`/api/admin/members.csv${csvQuery ? `?${csvQuery}` : ''}`}
+            filename={`members-${dayjs().format('YYYY-MM-DD')}.csv`}
+            testId="members-export"
+            disabled={!pages.loading && pages.page === 1 && pages.items.length === 0}
+          />
+        }
+      />
       <Card styles={{ body: { paddingBottom: 8 } }}>
         <Space wrap size={12} style={{ marginBottom: 16 }}>
           <Input.Search

@@ -1,10 +1,12 @@
 import { Card, Segmented, Space, Switch, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
+import dayjs from 'dayjs';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { formatDateTime, maskPhone } from '../../../shared/format';
 import { useT } from '../../../shared/i18n';
 import { useCursorPages } from '../../../shared/use-cursor-pages';
 import { CursorPager, EmptyState, ErrorAlert, PageTitle } from '../../components';
+import { CsvButton } from '../dividends/CsvButton';
 import { applicationStates, stateColor, stateLabel, type QueueItem } from './model';
 import { RiskTags } from './RiskFlags';
 
@@ -26,7 +28,10 @@ export default function ReviewQueuePage() {
       return next;
     }, { replace: true });
 
-  const pages = useCursorPages<QueueItem>('/api/admin/onboarding', { state: state === ALL ? undefined : state, flagged: flagged ? 'true' : undefined }, 20);
+  const filters = { state: state === ALL ? undefined : state, flagged: flagged ? 'true' : undefined };
+  const pages = useCursorPages<QueueItem>('/api/admin/onboarding', filters, 20);
+  // The export takes the queue's filters, so the file holds what the table pages through.
+  const csvQuery = new URLSearchParams(Object.entries(filters).filter((e): e is [string, string] => e[1] !== undefined)).toString();
 
   const columns: ColumnsType<QueueItem> = [
     {
@@ -79,7 +84,18 @@ export default function ReviewQueuePage() {
 
   return (
     <div data-testid="page-onboarding-queue">
-      <PageTitle title={t('入驻审核', 'Onboarding review')} sub={t('按提交时间先后排列，先提交的先审核', 'Oldest submission first')} />
+      <PageTitle
+        title={t('入驻审核', 'Onboarding review')}
+        sub={t('按提交时间先后排列，先提交的先审核', 'Oldest submission first')}
+        extra={
+          <CsvButton
+            url={`/api/admin/onboarding.csv${csvQuery ? `?${csvQuery}` : ''}`}
+            filename={`onboarding-${dayjs().format('YYYY-MM-DD')}.csv`}
+            testId="onboarding-export"
+            disabled={!pages.loading && pages.page === 1 && pages.items.length === 0}
+          />
+        }
+      />
       <Card styles={{ body: { paddingBottom: 8 } }}>
         <Space wrap size={16} style={{ marginBottom: 16, justifyContent: 'space-between', width: '100%' }}>
           <Segmented data-testid="onboarding-state-filter" value={state} options={stateOptions} onChange={(v) => setFilter('state', v === 'submitted' ? null : String(v))} />

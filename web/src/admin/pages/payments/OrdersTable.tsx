@@ -10,6 +10,7 @@ import { useCursorPages } from '../../../shared/use-cursor-pages';
 import { CursorPager, EmptyState, ErrorAlert, Money } from '../../components';
 import { useStaffSession } from '../../session';
 import { MemberCell, useMemberLookup } from '../withdrawals/members';
+import { CsvExportButton } from './CsvExportButton';
 import { apiQuery, isFiltered, type OrderFilters, readFilters, writeFilters } from './filters';
 import { orderStatusWords, outcomeWords, type PaymentOrder, purposeWords, type QueryAnswer } from './model';
 import { OrderFilterBar } from './OrderFilterBar';
@@ -34,7 +35,8 @@ export function OrdersTable() {
   const filters = useMemo(() => readFilters(params), [params]);
   const setFilters = (next: OrderFilters) => setParams(writeFilters(next));
   const filtered = isFiltered(filters);
-  const pages = useCursorPages<PaymentOrder>('/api/admin/payments', apiQuery(filters), 50);
+  const query = apiQuery(filters);
+  const pages = useCursorPages<PaymentOrder>('/api/admin/payments', query, 50);
   const members = useMemberLookup(pages.items.map((o) => o.memberId));
   const [querying, setQuerying] = useState<string | null>(null);
   const word = (map: Record<string, readonly string[]>, key: string) => map[key]?.[lang === 'en' ? 1 : 0] ?? key;
@@ -148,9 +150,12 @@ export function OrdersTable() {
     <Card
       title={t('订单列表', 'Orders')}
       extra={
-        <Button icon={<ReloadOutlined />} onClick={pages.reload} loading={pages.loading} data-testid="payments-refresh">
-          {t('刷新', 'Refresh')}
-        </Button>
+        <Space>
+          <CsvExportButton path="/api/admin/payments.csv" query={query} fileName="payments" testId="payments-csv" />
+          <Button icon={<ReloadOutlined />} onClick={pages.reload} loading={pages.loading} data-testid="payments-refresh">
+            {t('刷新', 'Refresh')}
+          </Button>
+        </Space>
       }
     >
       <OrderFilterBar filters={filters} onChange={setFilters} />

@@ -7,6 +7,7 @@ import { useI18n } from '../../../shared/i18n';
 import { useCursorPages } from '../../../shared/use-cursor-pages';
 import { CursorPager, EmptyState, ErrorAlert, Money } from '../../components';
 import { useStaffSession } from '../../session';
+import { CsvExportButton } from '../payments/CsvExportButton';
 import { MemberCell, useMemberLookup } from './members';
 import { statusFilters, type Withdrawal } from './model';
 import { ReviewActions } from './ReviewActions';
@@ -119,9 +120,12 @@ export function WithdrawalList() {
         />
       }
       extra={
-        <Button icon={<ReloadOutlined />} onClick={pages.reload} loading={pages.loading}>
-          {t('刷新', 'Refresh')}
-        </Button>
+        <Space>
+          <CsvExportButton path="/api/admin/withdrawals.csv" query={{ status: statuses?.join(',') }} fileName="withdrawals" testId="withdrawals-csv" />
+          <Button icon={<ReloadOutlined />} onClick={pages.reload} loading={pages.loading}>
+            {t('刷新', 'Refresh')}
+          </Button>
+        </Space>
       }
     >
       <ErrorAlert error={pages.error} onRetry={pages.reload} />
