@@ -7,6 +7,7 @@
  * finance approves it. Each step ends with a screenshot of its last page
  * (test-results/screenshots/).
  */
+import fs from 'node:fs';
 import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
 import { request as playwrightRequest } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
@@ -284,6 +285,14 @@ describe.runIf(runBrowserTests).sequential('the story in a browser', () => {
       expect(await horizontalOverflow(ownerPage), path).toBe(0);
       expect(errors, path).toEqual([]);
     }
+    // Staff export the list they are looking at.
+    await ownerPage.goto('/admin/members');
+    await ownerPage.getByTestId('members-table').locator('tbody tr').first().waitFor();
+    const [download] = await Promise.all([ownerPage.waitForEvent('download'), ownerPage.getByTestId('members-export').click()]);
+    const csv = fs.readFileSync((await download.path())!, 'utf8');
+    expect(csv.startsWith('\uFEFF会员ID,')).toBe(true);
+    expect(csv.split('\r\n').filter(Boolean).length).toBeGreaterThan(400);
+
     // The dashboard draws its charts from a year of seeded sales.
     await ownerPage.goto('/admin/');
     await ownerPage.getByTestId('page-dashboard').locator('canvas').first().waitFor();

@@ -7,7 +7,7 @@ import { useT } from '../../../shared/i18n';
 import { useApi } from '../../../shared/use-api';
 import { useCursorPages } from '../../../shared/use-cursor-pages';
 import { CursorPager, EmptyState, ErrorAlert, PageTitle } from '../../components';
-import { CsvButton } from '../dividends/CsvButton';
+import { CsvButton } from '../../CsvButton';
 import { AuditDiff } from './AuditDiff';
 import { actionGroups, actionNames, actorKindColors, actorKindNames, nameOf, settingsKeyNames, targetTypeNames } from './labels';
 
@@ -130,6 +130,7 @@ export default function AuditLogPage() {
               url={`/api/admin/audit-log.csv${Object.keys(filters).length ? `?${new URLSearchParams(filters as Record<string, string>).toString()}` : ''}`}
               filename={`audit-log-${dayjs().format('YYYY-MM-DD')}.csv`}
               testId="audit-export"
+              capped
               disabled={!pages.loading && pages.page === 1 && pages.items.length === 0}
             />
           </>

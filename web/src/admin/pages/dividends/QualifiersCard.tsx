@@ -7,7 +7,7 @@ import { useT } from '../../../shared/i18n';
 import { formatMoney } from '../../../shared/money';
 import { useCursorPages } from '../../../shared/use-cursor-pages';
 import { CursorPager, EmptyState, ErrorAlert, Money } from '../../components';
-import { CsvButton } from './CsvButton';
+import { CsvButton } from '../../CsvButton';
 import type { LevelNames } from './levels';
 import type { Evidence, Qualifier, Run } from './model';
 

@@ -1,14 +1,15 @@
 import { ReloadOutlined, SearchOutlined } from '@ant-design/icons';
 import { Button, Card, DatePicker, Form, Input, InputNumber, Select, Space, Table, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import type { Dayjs } from 'dayjs';
+import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { formatDateTime } from '../../../shared/format';
 import { useI18n } from '../../../shared/i18n';
 import { useCursorPages } from '../../../shared/use-cursor-pages';
 import { CursorPager, EmptyState, ErrorAlert, Money } from '../../components';
-import { CsvExportButton } from '../payments/CsvExportButton';
+import { CsvButton } from '../../CsvButton';
+import { withQuery } from '../../../shared/api';
 import { MemberPicker } from '../withdrawals/members';
 import { EntryDrawer, KindTag } from './EntryDrawer';
 import { type Entry, kindWords } from './model';
@@ -107,7 +108,7 @@ export function JournalBrowser() {
           <Button icon={<SearchOutlined />} disabled={!lookup} onClick={() => lookup && setOpenId(lookup)}>
             {t('查看分录', 'Open entry')}
           </Button>
-          <CsvExportButton path="/api/admin/ledger/entries.csv" query={query} fileName="ledger" testId="journal-csv" />
+          <CsvButton url={withQuery('/api/admin/ledger/entries.csv', query)} filename={`ledger-${dayjs().format('YYYYMMDD-HHmm')}.csv`} testId="journal-csv" capped />
           <Tooltip title={t('刷新', 'Refresh')}>
             <Button icon={<ReloadOutlined />} onClick={pages.reload} loading={pages.loading} />
           </Tooltip>

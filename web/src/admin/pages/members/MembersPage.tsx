@@ -8,7 +8,7 @@ import { formatDateTime, maskPhone } from '../../../shared/format';
 import { useT } from '../../../shared/i18n';
 import { useCursorPages } from '../../../shared/use-cursor-pages';
 import { CursorPager, EmptyState, ErrorAlert, PageTitle } from '../../components';
-import { CsvButton } from '../dividends/CsvButton';
+import { CsvButton } from '../../CsvButton';
 import { statusColor, statusLabel, type AdminMember, type MemberStatus } from './model';
 import { MemberAvatar } from './parts';
 
@@ -95,6 +95,7 @@ export default function MembersPage() {
             url={`/api/admin/members.csv${csvQuery ? `?${csvQuery}` : ''}`}
             filename={`members-${dayjs().format('YYYY-MM-DD')}.csv`}
             testId="members-export"
+            capped
             disabled={!pages.loading && pages.page === 1 && pages.items.length === 0}
           />
         }

@@ -6,7 +6,7 @@ import { formatDateTime, maskPhone } from '../../../shared/format';
 import { useT } from '../../../shared/i18n';
 import { useCursorPages } from '../../../shared/use-cursor-pages';
 import { CursorPager, EmptyState, ErrorAlert, PageTitle } from '../../components';
-import { CsvButton } from '../dividends/CsvButton';
+import { CsvButton } from '../../CsvButton';
 import { applicationStates, stateColor, stateLabel, type QueueItem } from './model';
 import { RiskTags } from './RiskFlags';
 
@@ -92,6 +92,7 @@ export default function ReviewQueuePage() {
             url={`/api/admin/onboarding.csv${csvQuery ? `?${csvQuery}` : ''}`}
             filename={`onboarding-${dayjs().format('YYYY-MM-DD')}.csv`}
             testId="onboarding-export"
+            capped
             disabled={!pages.loading && pages.page === 1 && pages.items.length === 0}
           />
         }

@@ -3,14 +3,15 @@ import { App, Button, Card, Descriptions, Space, Table, Tag, Tooltip, Typography
 import type { ColumnsType } from 'antd/es/table';
 import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { api, errorText } from '../../../shared/api';
+import { api, errorText, withQuery } from '../../../shared/api';
 import { formatDateTime } from '../../../shared/format';
 import { useI18n } from '../../../shared/i18n';
 import { useCursorPages } from '../../../shared/use-cursor-pages';
 import { CursorPager, EmptyState, ErrorAlert, Money } from '../../components';
 import { useStaffSession } from '../../session';
 import { MemberCell, useMemberLookup } from '../withdrawals/members';
-import { CsvExportButton } from './CsvExportButton';
+import { CsvButton } from '../../CsvButton';
+import dayjs from 'dayjs';
 import { apiQuery, isFiltered, type OrderFilters, readFilters, writeFilters } from './filters';
 import { orderStatusWords, outcomeWords, type PaymentOrder, purposeWords, type QueryAnswer } from './model';
 import { OrderFilterBar } from './OrderFilterBar';
@@ -151,7 +152,7 @@ export function OrdersTable() {
       title={t('订单列表', 'Orders')}
       extra={
         <Space>
-          <CsvExportButton path="/api/admin/payments.csv" query={query} fileName="payments" testId="payments-csv" />
+          <CsvButton url={withQuery('/api/admin/payments.csv', query)} filename={`payments-${dayjs().format('YYYYMMDD-HHmm')}.csv`} testId="payments-csv" capped />
           <Button icon={<ReloadOutlined />} onClick={pages.reload} loading={pages.loading} data-testid="payments-refresh">
             {t('刷新', 'Refresh')}
           </Button>

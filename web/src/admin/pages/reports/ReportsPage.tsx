@@ -8,7 +8,7 @@ import { useT } from '../../../shared/i18n';
 import { formatMoney, ppmToPercent } from '../../../shared/money';
 import { useApi } from '../../../shared/use-api';
 import { ErrorAlert, Money, PageTitle } from '../../components';
-import { CsvButton } from '../dividends/CsvButton';
+import { CsvButton } from '../../CsvButton';
 import { Kpi } from '../dividends/Kpi';
 import { useLevelNames } from '../dividends/levels';
 import { Chart } from '../../Chart';

@@ -7,7 +7,9 @@ import { useI18n } from '../../../shared/i18n';
 import { useCursorPages } from '../../../shared/use-cursor-pages';
 import { CursorPager, EmptyState, ErrorAlert, Money } from '../../components';
 import { useStaffSession } from '../../session';
-import { CsvExportButton } from '../payments/CsvExportButton';
+import { CsvButton } from '../../CsvButton';
+import { withQuery } from '../../../shared/api';
+import dayjs from 'dayjs';
 import { MemberCell, useMemberLookup } from './members';
 import { statusFilters, type Withdrawal } from './model';
 import { ReviewActions } from './ReviewActions';
@@ -121,7 +123,7 @@ export function WithdrawalList() {
       }
       extra={
         <Space>
-          <CsvExportButton path="/api/admin/withdrawals.csv" query={{ status: statuses?.join(',') }} fileName="withdrawals" testId="withdrawals-csv" />
+          <CsvButton url={withQuery('/api/admin/withdrawals.csv', { status: statuses?.join(',') })} filename={`withdrawals-${dayjs().format('YYYYMMDD-HHmm')}.csv`} testId="withdrawals-csv" capped />
           <Button icon={<ReloadOutlined />} onClick={pages.reload} loading={pages.loading}>
             {t('刷新', 'Refresh')}
           </Button>
