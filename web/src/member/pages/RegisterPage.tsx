@@ -6,9 +6,10 @@ import { useT } from '../../shared/i18n';
 import { useApi } from '../../shared/use-api';
 import { useMemberSession } from '../session';
 import { useErrorText } from './components/errors';
-import { FieldInput, PasswordInput } from './components/fields';
+import { FieldInput } from './components/fields';
+import { NewPasswordFields } from './components/NewPasswordFields';
 import { SmsCodeButton } from './components/SmsCodeButton';
-import { lengthRule, passwordRule, phoneRule, smsCodeRule } from './components/validators';
+import { lengthRule, phoneRule, smsCodeRule } from './components/validators';
 
 interface Values {
   inviteCode: string;
@@ -137,24 +138,7 @@ export default function RegisterPage() {
           >
             <FieldInput testId="reg-code" inputMode="numeric" maxLength={6} placeholder={t('6 位数字', '6 digits')} autoComplete="one-time-code" />
           </Form.Item>
-          <Form.Item name="password" label={t('密码', 'Password')} rules={[{ required: true, message: t('请设置密码', 'Choose a password') }, passwordRule(t)]}>
-            <PasswordInput testId="reg-password" placeholder={t('至少8位字母和数字', '8+ letters and digits')} autoComplete="new-password" />
-          </Form.Item>
-          <Form.Item
-            name="password2"
-            label={t('确认密码', 'Confirm')}
-            dependencies={['password']}
-            rules={[
-              { required: true, message: t('请再次输入密码', 'Repeat the password') },
-              ({ getFieldValue }) => ({
-                validator: async (_, value) => {
-                  if (value && value !== getFieldValue('password')) throw new Error(t('两次输入的密码不一致', 'The passwords do not match'));
-                },
-              }),
-            ]}
-          >
-            <PasswordInput testId="reg-password2" placeholder={t('再次输入密码', 'Repeat the password')} autoComplete="new-password" />
-          </Form.Item>
+          <NewPasswordFields name="password" confirmName="password2" testId="reg-password" confirmTestId="reg-password2" />
           <Form.Item name="displayName" label={t('称呼', 'Name')} rules={[{ required: true, message: t('请输入您的姓名或店名', 'Enter your name or shop name') }, lengthRule(t, 1, 40)]}>
             <FieldInput testId="reg-name" placeholder={t('姓名或店名', 'Name or shop name')} maxLength={40} clearable autoComplete="name" />
           </Form.Item>

@@ -3,7 +3,7 @@ import { Button, Form, Popup, Toast } from 'antd-mobile';
 import { useT } from '../../../shared/i18n';
 import { useErrorText } from './errors';
 import { PasswordInput } from './fields';
-import { passwordRule } from './validators';
+import { NewPasswordFields } from './NewPasswordFields';
 
 interface Values {
   currentPassword: string;
@@ -51,24 +51,7 @@ export function ChangePasswordPopup({ visible, onClose }: { visible: boolean; on
           <Form.Item name="currentPassword" label={t('当前密码', 'Current')} rules={[{ required: true, message: t('请输入当前密码', 'Enter your current password') }]}>
             <PasswordInput testId="cp-current" placeholder={t('当前密码', 'Current password')} autoComplete="current-password" />
           </Form.Item>
-          <Form.Item name="newPassword" label={t('新密码', 'New')} rules={[{ required: true, message: t('请输入新密码', 'Enter a new password') }, passwordRule(t)]}>
-            <PasswordInput testId="cp-new" placeholder={t('至少8位字母和数字', '8+ letters and digits')} autoComplete="new-password" />
-          </Form.Item>
-          <Form.Item
-            name="confirm"
-            label={t('确认密码', 'Confirm')}
-            dependencies={['newPassword']}
-            rules={[
-              { required: true, message: t('请再次输入新密码', 'Repeat the new password') },
-              ({ getFieldValue }) => ({
-                validator: async (_, value) => {
-                  if (value && value !== getFieldValue('newPassword')) throw new Error(t('两次输入的密码不一致', 'The passwords do not match'));
-                },
-              }),
-            ]}
-          >
-            <PasswordInput testId="cp-confirm" placeholder={t('再次输入新密码', 'Repeat the new password')} autoComplete="new-password" />
-          </Form.Item>
+          <NewPasswordFields name="newPassword" confirmName="confirm" testId="cp-new" confirmTestId="cp-confirm" isNew />
         </Form>
       </div>
     </Popup>

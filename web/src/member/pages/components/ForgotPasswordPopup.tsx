@@ -3,9 +3,10 @@ import { useEffect } from 'react';
 import { api } from '../../../shared/api';
 import { useT } from '../../../shared/i18n';
 import { useErrorText } from './errors';
-import { FieldInput, PasswordInput } from './fields';
+import { FieldInput } from './fields';
+import { NewPasswordFields } from './NewPasswordFields';
 import { SmsCodeButton } from './SmsCodeButton';
-import { passwordRule, phoneRule, smsCodeRule } from './validators';
+import { phoneRule, smsCodeRule } from './validators';
 
 interface Values {
   phone: string;
@@ -71,24 +72,7 @@ export function ForgotPasswordPopup({ visible, phone, onClose, onDone }: { visib
           >
             <FieldInput testId="reset-code" inputMode="numeric" maxLength={6} placeholder={t('6 位数字', '6 digits')} autoComplete="one-time-code" />
           </Form.Item>
-          <Form.Item name="newPassword" label={t('新密码', 'New password')} rules={[{ required: true, message: t('请输入新密码', 'Enter a new password') }, passwordRule(t)]}>
-            <PasswordInput testId="reset-password" placeholder={t('至少8位字母和数字', '8+ letters and digits')} autoComplete="new-password" />
-          </Form.Item>
-          <Form.Item
-            name="confirm"
-            label={t('确认密码', 'Confirm')}
-            dependencies={['newPassword']}
-            rules={[
-              { required: true, message: t('请再次输入新密码', 'Repeat the new password') },
-              ({ getFieldValue }) => ({
-                validator: async (_, value) => {
-                  if (value && value !== getFieldValue('newPassword')) throw new Error(t('两次输入的密码不一致', 'The passwords do not match'));
-                },
-              }),
-            ]}
-          >
-            <PasswordInput testId="reset-password2" placeholder={t('再次输入新密码', 'Repeat the new password')} autoComplete="new-password" />
-          </Form.Item>
+          <NewPasswordFields name="newPassword" confirmName="confirm" testId="reset-password" confirmTestId="reset-password2" isNew />
         </Form>
       </div>
     </Popup>
