@@ -242,8 +242,9 @@ describe.runIf(runBrowserTests).sequential('the story in a browser', () => {
     await new MemberLoginPage(page).signIn(INVITER, DEMO_PASSWORD);
     const withdraw = new WithdrawPage(page);
     await withdraw.open();
-    await withdraw.request('200', '6217007215716982815');
-    await page.getByText('该金额需平台审核后打款').first().waitFor();
+    const quote = await withdraw.fill('200', '6217007215716982815');
+    await quote.getByText('该金额需平台审核后打款').waitFor();
+    await withdraw.submit();
     await page.locator('[data-testid="withdrawal-row"][data-status="requested"]').first().waitFor();
 
     const review = new WithdrawalsPage(ownerPage);

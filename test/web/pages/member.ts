@@ -115,11 +115,15 @@ export class WithdrawPage {
     await this.page.getByTestId('page-withdraw').waitFor();
   }
 
-  /** Asks for a withdrawal; the payee's name and bank come filled in from onboarding, the account number is typed. */
-  async request(amountYuan: string, accountNo: string) {
+  /** Fills a withdrawal and waits for its fee preview; the payee's name and bank come filled in from onboarding, the account number is typed. */
+  async fill(amountYuan: string, accountNo: string) {
     await this.page.getByTestId('withdraw-amount').fill(amountYuan);
     await this.page.getByTestId('withdraw-account').fill(accountNo);
     await this.page.getByTestId('withdraw-quote').getByText('手续费').waitFor();
+    return this.page.getByTestId('withdraw-quote');
+  }
+
+  async submit() {
     await this.page.getByTestId('withdraw-submit').click();
     await this.page.getByRole('button', { name: '确认提现' }).click();
   }
