@@ -181,10 +181,14 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
-/** Fails the test on uncaught errors in the page (a broken page must not pass because its button was still found). */
+/** Uncaught errors in the page and what its CSP blocked (a broken page must not pass because its button was still found). */
 export function collectPageErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // Something the page's Content-Security-Policy blocked is a broken page too.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) errors.push(m.text());
+  });
   return errors;
 }
 
