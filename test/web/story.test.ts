@@ -317,6 +317,9 @@ describe.runIf(runBrowserTests).sequential('the story in a browser', () => {
       expect(await horizontalOverflow(page), path).toBe(0);
       expect(memberErrors, path).toEqual([]);
     }
+    // The rules page says what is paid now: the rate published in step 2.
+    await page.goto('/m/rules');
+    await page.getByTestId('rule-text').filter({ hasText: '25%' }).first().waitFor();
     await page.goto('/m/team');
     await page.getByTestId('team-member').first().waitFor();
     await screenshot(page, '5c-member-team');

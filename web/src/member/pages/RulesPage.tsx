@@ -29,8 +29,10 @@ function RewardRules({ rules }: { rules: Rules }) {
           {s.rules.map((r) => (
             <div key={r.id} style={{ padding: 12, borderRadius: 8, background: '#f7f8fa', marginBottom: 8 }}>
               <div style={{ fontWeight: 600, fontSize: 14 }}>{r.name}</div>
-              {r.description ? <div style={{ fontSize: 14, marginTop: 4, lineHeight: 1.6 }}>{r.description}</div> : null}
-              <div style={{ fontSize: 12, marginTop: 4, color: 'var(--adm-color-weak)', lineHeight: 1.6 }}>{r.text}</div>
+              {/* The words made from the rule itself come first: they are what is paid. The operator's own
+                  description is a note beside them, and may lag behind an edit of the rate. */}
+              <div style={{ fontSize: 14, marginTop: 4, lineHeight: 1.6 }} data-testid="rule-text">{r.text}</div>
+              {r.description ? <div style={{ fontSize: 12, marginTop: 4, color: 'var(--adm-color-weak)', lineHeight: 1.6 }}>{t('说明：', 'Note: ')}{r.description}</div> : null}
             </div>
           ))}
         </div>
