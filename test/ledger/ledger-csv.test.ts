@@ -4,6 +4,7 @@ import { LEDGER_CSV_MAX_ROWS } from '../../src/modules/ledger/ledger.routes.js';
 import { type EntryInput, post } from '../../src/modules/ledger/ledger.service.js';
 import { members } from '../../src/modules/members/members.schema.js';
 import { bearer, createTestContext, type TestContext } from '../helpers/app.js';
+import { parseCsv } from '../helpers/csv.js';
 
 /**
  * GET /api/admin/ledger/entries.csv: the journal for a spreadsheet, one row
@@ -17,21 +18,6 @@ let a: number;
 let b: number;
 const ids = new Map<string, number>();
 let boundary: Date;
-
-/** Splits CSV text into rows of cells (quoted cells may hold commas and doubled quotes). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  for (const line of text.replace(/^\uFEFF/, '').split('\r\n').filter(Boolean)) {
-    const cells: string[] = [];
-    const re = /("(?:[^"]|"")*"|[^,]*)(,|$)/g;
-    for (let m = re.exec(line); m; m = re.exec(line)) {
-      cells.push(m[1]!.startsWith('"') ? m[1]!.slice(1, -1).replace(/""/g, '"') : m[1]!);
-      if (m[2] === '') break;
-    }
-    rows.push(cells);
-  }
-  return rows;
-}
 
 const get = (url: string, token?: string) => ctx.app.inject({ method: 'GET', url, headers: token ? bearer(token) : {} });
 

@@ -2,13 +2,13 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { members } from '../../src/modules/members/members.schema.js';
 import { bearer, createTestContext, type TestContext } from '../helpers/app.js';
+import { csvLines as lines } from '../helpers/csv.js';
 
 let ctx: TestContext;
 let viewer: { token: string };
 let ids: Record<string, number>;
 
 /** Lines of a CSV answer without the BOM; none of these cells holds a line break. */
-const lines = (body: string) => body.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
 
 beforeAll(async () => {
   ctx = await createTestContext();

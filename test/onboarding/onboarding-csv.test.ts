@@ -3,13 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { members } from '../../src/modules/members/members.schema.js';
 import { onboardingApplications, type RiskFlag } from '../../src/modules/onboarding/onboarding.schema.js';
 import { bearer, createTestContext, type TestContext } from '../helpers/app.js';
+import { csvLines as lines } from '../helpers/csv.js';
 
 let ctx: TestContext;
 let viewer: { token: string };
 let ids: number[];
 
 /** Lines of a CSV answer without the BOM; none of these cells holds a line break. */
-const lines = (body: string) => body.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
 const flag = (code: RiskFlag['code']): RiskFlag => ({ code, message: '测试', evidence: {} });
 
 beforeAll(async () => {

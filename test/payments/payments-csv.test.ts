@@ -4,6 +4,7 @@ import { members } from '../../src/modules/members/members.schema.js';
 import { PAYMENTS_CSV_MAX_ROWS } from '../../src/modules/payments/payments.routes.js';
 import { type OrderStatus, paymentOrders } from '../../src/modules/payments/payments.schema.js';
 import { bearer, createTestContext, type TestContext } from '../helpers/app.js';
+import { parseCsv } from '../helpers/csv.js';
 
 /**
  * GET /api/admin/payments.csv: the order list's rows for a spreadsheet, with
@@ -13,21 +14,6 @@ import { bearer, createTestContext, type TestContext } from '../helpers/app.js';
 let ctx: TestContext;
 let finance: string;
 const payers: { id: number; phone: string }[] = [];
-
-/** Splits CSV text into rows of cells (quoted cells may hold commas and doubled quotes). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  for (const line of text.replace(/^\uFEFF/, '').split('\r\n').filter(Boolean)) {
-    const cells: string[] = [];
-    const re = /("(?:[^"]|"")*"|[^,]*)(,|$)/g;
-    for (let m = re.exec(line); m; m = re.exec(line)) {
-      cells.push(m[1]!.startsWith('"') ? m[1]!.slice(1, -1).replace(/""/g, '"') : m[1]!);
-      if (m[2] === '') break;
-    }
-    rows.push(cells);
-  }
-  return rows;
-}
 
 const get = (url: string, token?: string) => ctx.app.inject({ method: 'GET', url, headers: token ? bearer(token) : {} });
 const day = (n: number) => new Date(Date.UTC(2026, 2, 1 + n, 2, 0, 0));

@@ -4,6 +4,7 @@ import { members } from '../../src/modules/members/members.schema.js';
 import { WITHDRAWALS_CSV_MAX_ROWS } from '../../src/modules/withdrawals/withdrawals.routes.js';
 import { withdrawals, type WithdrawalStatus } from '../../src/modules/withdrawals/withdrawals.schema.js';
 import { bearer, createTestContext, type TestContext } from '../helpers/app.js';
+import { parseCsv } from '../helpers/csv.js';
 
 /**
  * GET /api/admin/withdrawals.csv: the list's rows for finance's spreadsheet,
@@ -14,21 +15,6 @@ let ctx: TestContext;
 let finance: string;
 let memberId: number;
 const ids = new Map<string, number>();
-
-/** Splits CSV text into rows of cells (quoted cells may hold commas and doubled quotes). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  for (const line of text.replace(/^\uFEFF/, '').split('\r\n').filter(Boolean)) {
-    const cells: string[] = [];
-    const re = /("(?:[^"]|"")*"|[^,]*)(,|$)/g;
-    for (let m = re.exec(line); m; m = re.exec(line)) {
-      cells.push(m[1]!.startsWith('"') ? m[1]!.slice(1, -1).replace(/""/g, '"') : m[1]!);
-      if (m[2] === '') break;
-    }
-    rows.push(cells);
-  }
-  return rows;
-}
 
 const get = (url: string, token?: string) => ctx.app.inject({ method: 'GET', url, headers: token ? bearer(token) : {} });
 

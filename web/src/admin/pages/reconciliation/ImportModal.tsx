@@ -5,7 +5,8 @@ import { useState } from 'react';
 import { api, errorText, withQuery } from '../../../shared/api';
 import { useI18n } from '../../../shared/i18n';
 import type { Channel } from '../channels/model';
-import { csvDataLines, saveBlob } from '../withdrawals/files';
+import { saveBlob } from '../../../shared/download';
+import { csvDataLines } from '../withdrawals/files';
 import { type Report, STATEMENT_HEADER } from './model';
 
 interface Values {

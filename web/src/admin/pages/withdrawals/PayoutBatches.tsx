@@ -8,7 +8,8 @@ import { useT } from '../../../shared/i18n';
 import { formatMoney } from '../../../shared/money';
 import { useApi } from '../../../shared/use-api';
 import { EmptyState, ErrorAlert, Money } from '../../components';
-import { csvDataLines, downloadFile } from './files';
+import { downloadFile } from '../../../shared/download';
+import { csvDataLines } from './files';
 import type { PayoutBatch, ResultLine, Withdrawal } from './model';
 
 /**
