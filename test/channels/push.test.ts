@@ -7,6 +7,7 @@ import { signPush } from '../../src/modules/channels/push-signature.js';
 import { consumeEvents } from '../../src/modules/outbox/outbox.service.js';
 import { bearer, createTestContext, type TestContext } from '../helpers/app.js';
 import { onPostgres } from '../helpers/database.js';
+import { waitForOutboxHorizon } from '../helpers/outbox.js';
 
 const SECRET = 'push-secret-0123456789abcdef';
 const NEW_SECRET = 'push-secret-rotated-fedcba9876543210';
@@ -199,6 +200,7 @@ describe('records', () => {
 describe('outbox consumers', () => {
   it('see every event exactly once, in order, and a failed handler moves nothing', async () => {
     const seen: number[] = [];
+    await waitForOutboxHorizon(ctx.database.db);
     await expect(consumeEvents(ctx.database.db, 'test-consumer', ['transaction_settled'], async () => {
       throw new Error('handler failed');
     })).rejects.toThrow('handler failed');

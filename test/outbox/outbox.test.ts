@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
 import { consumeEvents, emitEvents } from '../../src/modules/outbox/outbox.service.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { waitForOutboxHorizon } from '../helpers/outbox.js';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -32,6 +33,7 @@ describe('the outbox', () => {
       else await db.execute(sql`select pg_current_xact_id()`);
     }
     const seen: number[] = [];
+    await waitForOutboxHorizon(db);
     // One event per batch, so a wrong order would move the cursor past events not yet delivered.
     while ((await consumeEvents(db, 'digits', ['transaction_settled'], async (_tx, events) => void seen.push(...events.map((e) => e.payload.transactionId)), 1)) > 0) {
       /* drain */
