@@ -122,6 +122,29 @@ describe('records', () => {
     expect(events).toEqual([{ type: 'transaction_settled', payload: expect.objectContaining({ memberId, amountFen: '2500' }) }]);
   });
 
+  it('a single record of an unknown merchant is rejected and writes nothing', async () => {
+    const before = [await count('channel_transactions'), await count('outbox_events')];
+    const res = await push(sale({ merchant_ref: 'NOBODY' }));
+    expect(res.json().results[0]).toMatchObject({ result: 'rejected', code: 'UNKNOWN_MERCHANT' });
+    expect([await count('channel_transactions'), await count('outbox_events')]).toEqual(before);
+  });
+
+  it('a sale pushed alone and one pushed in a batch are stored and announced alike', async () => {
+    // One record takes its own statement (scalar parameters, one reusable plan); a batch takes the array statement.
+    const alone = sale({ amount_fen: 1234, occurred_at: '2026-11-20T10:00:00.123456+08:00' });
+    const batched = sale({ amount_fen: 1234, occurred_at: '2026-11-20T10:00:00.123456+08:00' });
+    expect((await push(alone)).json().results[0].result).toBe('accepted');
+    expect((await push({ records: [batched, sale()] })).json().results[0].result).toBe('accepted');
+    const rows = await queryRows<{ payload: Record<string, unknown>; subject: string; member_id: number | string; amount: string; occurred_at: string; state: string }>(ctx.database.db, sql`
+      select e.payload, e.subject, t.member_id, t.amount::text as amount, t.occurred_at::text as occurred_at, t.state
+      from outbox_events e join channel_transactions t on e.subject = 'channel_transaction:' || t.id
+      where t.channel_txn_id in (${alone.channel_txn_id}, ${batched.channel_txn_id}) order by t.id`);
+    expect(rows).toHaveLength(2);
+    const shape = (r: (typeof rows)[number]) => ({ ...r, subject: undefined, payload: { ...r.payload, transactionId: undefined, channelTxnId: undefined } });
+    expect(shape(rows[0]!)).toEqual(shape(rows[1]!));
+    expect(rows[0]!.payload).toMatchObject({ channelId: 'acme', memberId, amountFen: '1234', occurredAt: '2026-11-20T02:00:00.123Z', originalTxnId: null });
+  });
+
   it('a replay gets the same result and has no effect; the same id with other content is a conflict', async () => {
     const rec = sale();
     await push(rec);

@@ -88,19 +88,17 @@ export async function upgradeCandidates(tx: Db, ladder: Ladder, memberIds: numbe
   const last = shiftMonth(month, -1);
   const ids = `{${memberIds.join(',')}}`;
   const rows = await queryRows<{ id: number | string; level_id: number | string | null; direct_count: number | null; tp: string | null; tt: string | null; lp: string | null; lt: string | null; ap: string | null; at: string | null }>(tx, sql`
-    with f as (
-      select p.member_id,
-        sum(p.personal_settled - p.personal_refunded) filter (where p.month = ${month}::date)::text as tp,
+    -- Per member: index probes by its key (joins would let the planner hash whole tables for a few thousand members).
+    select u.id, (select ml.level_id from member_levels ml where ml.member_id = u.id) as level_id,
+      (select mt.direct_count from member_tree mt where mt.member_id = u.id) as direct_count, f.tp, f.tt, f.lp, f.lt, f.ap, f.at
+    from unnest(${ids}::bigint[]) as u(id)
+    cross join lateral (
+      select sum(p.personal_settled - p.personal_refunded) filter (where p.month = ${month}::date)::text as tp,
         sum(p.team_settled - p.team_refunded) filter (where p.month = ${month}::date)::text as tt,
         sum(p.personal_settled - p.personal_refunded) filter (where p.month = ${last}::date)::text as lp,
         sum(p.team_settled - p.team_refunded) filter (where p.month = ${last}::date)::text as lt,
         sum(p.personal_settled - p.personal_refunded)::text as ap, sum(p.team_settled - p.team_refunded)::text as at
-      from member_performance p where p.member_id = any(${ids}::bigint[]) group by p.member_id)
-    select u.id, ml.level_id, mt.direct_count, f.tp, f.tt, f.lp, f.lt, f.ap, f.at
-    from unnest(${ids}::bigint[]) as u(id)
-    left join member_levels ml on ml.member_id = u.id
-    left join member_tree mt on mt.member_id = u.id
-    left join f on f.member_id = u.id`);
+      from member_performance p where p.member_id = u.id) f`);
   const out: number[] = [];
   for (const r of rows) {
     const current = levelOf(ladder, r.level_id === null ? null : Number(r.level_id));

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, date, index, integer, pgTable, primaryKey, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, date, integer, pgTable, primaryKey, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * Performance (业绩) per member per month, in the platform time zone.
@@ -29,10 +29,10 @@ export const memberPerformance = pgTable(
     teamRefunded: bigint('team_refunded', { mode: 'bigint' }).notNull().default(sql`0`),
     teamActive: integer('team_active').notNull().default(0),
   },
-  (t) => [
-    primaryKey({ columns: [t.memberId, t.month] }),
-    index('member_performance_team_rank_idx').on(t.month, sql`(${t.teamSettled} - ${t.teamRefunded}) desc`),
-  ],
+  // No index on the team figures: every sale rewrites them for each ancestor, and with only the key indexed
+  // those updates stay HOT (no index writes; the table keeps free room per page for them, see migration 0019).
+  // The team ranking sorts one month's rows when staff open it.
+  (t) => [primaryKey({ columns: [t.memberId, t.month] })],
 );
 
 /** Months closed by settlement: their figures are never rewritten; later records count in the month they arrive. */
