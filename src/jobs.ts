@@ -48,17 +48,28 @@ export function startBackgroundJobs(db: Db, log: FastifyBaseLogger, intervalMs =
  * instances share the stream without applying an event twice; a busy
  * consumer keeps going until it has caught up.
  */
-export function startEventConsumers(db: Db, log: FastifyBaseLogger, timeZone: string, intervalMs = 1_000, only: readonly string[] = ['performance', 'rewards']): () => Promise<void> {
-  const consumers: { name: string; run: () => Promise<number> }[] = [
-    { name: 'performance', run: () => consumePerformance(db, timeZone) },
-    { name: 'rewards', run: () => consumeRewards(db, timeZone) },
+export function startEventConsumers(
+  db: Db,
+  log: FastifyBaseLogger,
+  timeZone: string,
+  intervalMs = 1_000,
+  only: readonly string[] = ['performance', 'rewards'],
+  batchSizes: { performance?: number; rewards?: number } = {},
+): () => Promise<void> {
+  const consumers: { name: string; batch: number; run: (limit: number) => Promise<number> }[] = [
+    { name: 'performance', batch: batchSizes.performance ?? 5000, run: (limit: number) => consumePerformance(db, timeZone, limit) },
+    { name: 'rewards', batch: batchSizes.rewards ?? 1000, run: (limit: number) => consumeRewards(db, timeZone, limit) },
   ].filter((c) => only.includes(c.name));
   // Each on its own loop: members' earnings should not wait for a long performance batch, nor the reverse.
   const stops = consumers.map((c) =>
     runEvery(intervalMs, async () => {
       try {
-        while ((await c.run()) > 0) {
-          /* caught up when a round finds nothing */
+        // A full batch means more is waiting: go on at once. A partial one took everything there was; what
+        // arrives meanwhile waits for the next tick, so that under a steady stream each round handles a
+        // second's worth together (the ancestors near the top, shared by most events, are read and written
+        // once per batch) instead of chasing every few events in a batch of their own.
+        while ((await c.run(c.batch)) >= c.batch) {
+          /* caught up when a round finds less than a full batch */
         }
       } catch (err) {
         log.error({ err, consumer: c.name }, 'event consumer failed');

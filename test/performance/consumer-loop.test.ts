@@ -37,4 +37,30 @@ describe('the server’s event consumers', () => {
       await stop();
     }
   });
+
+  it('go on at once after a full batch and leave a partial one for the next tick, a batch per transaction', async () => {
+    const db = database.db;
+    const actor = systemAuditContext('test');
+    const [m] = await insertMembers(db, 1);
+    await createChannel(db, createFieldCipher(Buffer.alloc(32, 3)), actor, { id: 'loop2', kind: 'push', name: 'loop2', enabled: true, config: {}, secrets: { pushSecrets: ['0123456789abcdef0123'] } });
+    await bindMerchant(db, actor, 'loop2', 'M2', m!);
+    for (let i = 0; i < 7; i++) {
+      await ingestRecords(db, 'loop2', [{ channel_txn_id: `y${i}`, merchant_ref: 'M2', amount_fen: 100 + i, status: 'settled', occurred_at: new Date().toISOString() }]);
+    }
+    const applied = async () =>
+      queryRows<{ n: string; batches: string }>(db, sql`
+        select count(*)::text as n, count(distinct xmin::text)::text as batches from reward_events where member_id = ${m!}`);
+    const stop = startEventConsumers(db, pino({ level: 'silent' }), 'Asia/Shanghai', 100, ['rewards'], { rewards: 3 });
+    try {
+      let row = (await applied())[0]!;
+      for (let i = 0; i < 200 && row.n !== '7'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        row = (await applied())[0]!;
+      }
+      // 3 + 3 + 1: each round one transaction of at most the batch size, and all seven applied.
+      expect(row).toEqual({ n: '7', batches: '3' });
+    } finally {
+      await stop();
+    }
+  });
 });
