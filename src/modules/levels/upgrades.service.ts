@@ -85,13 +85,28 @@ export async function evaluateParentsOf(tx: Db, memberIds: number[], month = cur
 export async function upgradeCandidates(tx: Db, ladder: Ladder, memberIds: number[], month: string): Promise<number[]> {
   const upgradable = ladder.levels.filter((l) => l.enabled && l.upgrade.conditions.length > 0);
   if (memberIds.length === 0 || upgradable.length === 0) return [];
-  const last = shiftMonth(month, -1);
+  const directsAt = (directs: number) => new Map(ladder.levels.map((l) => [l.rank, directs]));
+  const mayRise = (levelId: number | string | null, facts: LevelFacts) => {
+    const current = levelOf(ladder, levelId === null ? null : Number(levelId));
+    return upgradable.some((l) => l.rank > current.rank && evaluateConditionSet(l.upgrade, facts, false).holds);
+  };
+
+  // First by level and direct count alone, every performance condition taken as met (conditions are
+  // minimums, so this too can only overstate): most ancestors have too few direct members for any level
+  // above theirs, and are dropped after two key reads instead of a read of all their months.
   const ids = `{${memberIds.join(',')}}`;
-  const rows = await queryRows<{ id: number | string; level_id: number | string | null; direct_count: number | null; tp: string | null; tt: string | null; lp: string | null; lt: string | null; ap: string | null; at: string | null }>(tx, sql`
-    -- Per member: index probes by its key (joins would let the planner hash whole tables for a few thousand members).
+  const basics = await queryRows<{ id: number | string; level_id: number | string | null; direct_count: number | null }>(tx, sql`
     select u.id, (select ml.level_id from member_levels ml where ml.member_id = u.id) as level_id,
-      (select mt.direct_count from member_tree mt where mt.member_id = u.id) as direct_count, f.tp, f.tt, f.lp, f.lt, f.ap, f.at
-    from unnest(${ids}::bigint[]) as u(id)
+      (select mt.direct_count from member_tree mt where mt.member_id = u.id) as direct_count
+    from unnest(${ids}::bigint[]) as u(id)`);
+  const shortlist = basics.filter((r) => mayRise(r.level_id, { performance: unlimitedPerformance(month), directMembers: Number(r.direct_count ?? 0), directMembersAtRank: directsAt(Number(r.direct_count ?? 0)) }));
+  if (shortlist.length === 0) return [];
+
+  const last = shiftMonth(month, -1);
+  const rows = await queryRows<{ id: number | string; tp: string | null; tt: string | null; lp: string | null; lt: string | null; ap: string | null; at: string | null }>(tx, sql`
+    -- Per member: a range read of its own rows by key (a join would let the planner hash the whole table).
+    select u.id, f.tp, f.tt, f.lp, f.lt, f.ap, f.at
+    from unnest(${`{${shortlist.map((r) => r.id).join(',')}}`}::bigint[]) as u(id)
     cross join lateral (
       select sum(p.personal_settled - p.personal_refunded) filter (where p.month = ${month}::date)::text as tp,
         sum(p.team_settled - p.team_refunded) filter (where p.month = ${month}::date)::text as tt,
@@ -99,11 +114,10 @@ export async function upgradeCandidates(tx: Db, ladder: Ladder, memberIds: numbe
         sum(p.team_settled - p.team_refunded) filter (where p.month = ${last}::date)::text as lt,
         sum(p.personal_settled - p.personal_refunded)::text as ap, sum(p.team_settled - p.team_refunded)::text as at
       from member_performance p where p.member_id = u.id) f`);
+  const basicsOf = new Map(shortlist.map((r) => [Number(r.id), r]));
   const out: number[] = [];
   for (const r of rows) {
-    const current = levelOf(ladder, r.level_id === null ? null : Number(r.level_id));
-    const above = upgradable.filter((l) => l.rank > current.rank);
-    if (above.length === 0) continue;
+    const b = basicsOf.get(Number(r.id))!;
     const fig = (personal: string | null, team: string | null, m: string) => {
       const p = BigInt(personal ?? 0);
       const t = BigInt(team ?? 0);
@@ -111,7 +125,7 @@ export async function upgradeCandidates(tx: Db, ladder: Ladder, memberIds: numbe
     };
     const thisMonth = fig(r.tp, r.tt, month);
     const lastMonth = fig(r.lp, r.lt, last);
-    const directs = Number(r.direct_count ?? 0);
+    const directs = Number(b.direct_count ?? 0);
     const facts: LevelFacts = {
       performance: {
         thisMonth,
@@ -120,11 +134,18 @@ export async function upgradeCandidates(tx: Db, ladder: Ladder, memberIds: numbe
         increment: { personal: thisMonth.personalNet - lastMonth.personalNet, team: thisMonth.teamNet - lastMonth.teamNet },
       },
       directMembers: directs,
-      directMembersAtRank: new Map(ladder.levels.map((l) => [l.rank, directs])),
+      directMembersAtRank: directsAt(directs),
     };
-    if (above.some((l) => evaluateConditionSet(l.upgrade, facts, false).holds)) out.push(Number(r.id));
+    if (mayRise(b.level_id, facts)) out.push(Number(r.id));
   }
   return out;
+}
+
+/** Figures above any threshold an operator can set: every performance condition holds. */
+function unlimitedPerformance(month: string): LevelFacts['performance'] {
+  const big = 1n << 62n;
+  const fig = { month, personalSettled: big, personalRefunded: 0n, personalNet: big, personalSales: 1_000_000, teamNet: big, teamSettled: big, teamRefunded: 0n, teamActive: 1_000_000 };
+  return { thisMonth: fig, lastMonth: fig, lifetime: { personalNet: big, teamNet: big }, increment: { personal: big, team: big } };
 }
 
 // After each performance batch, in its transaction: every member whose figures changed, screened, then evaluated in full.
