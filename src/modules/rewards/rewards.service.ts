@@ -202,21 +202,8 @@ async function writeRun(tx: Db, set: RuleSet, computed: Computed[]): Promise<voi
       level_rank: c.input.ancestors.find((a) => a.memberId === p.memberId)!.rank,
     })),
   );
-  if (payoutRows.length > 0) {
-    await tx.execute(sql`
-      insert into reward_payouts (event_id, member_id, generation, kind, rule_id, version, trigger, base_fen, rate_ppm, fixed_fen, gross_fen, amount_fen, cuts, text, entry_id, day, month, level_rank)
-      select * from json_to_recordset(${JSON.stringify(payoutRows)}::json) as t(
-        event_id bigint, member_id bigint, generation smallint, kind text, rule_id text, version int, trigger text, base_fen bigint, rate_ppm int,
-        fixed_fen bigint, gross_fen bigint, amount_fen bigint, cuts jsonb, text text, entry_id bigint, day date, month date, level_rank int)`);
-    // Frozen lots, one per member and entry: what the release job frees and a clawback takes back.
-    if (set.freezeDays > 0) {
-      const lots = paying.flatMap((c, i) => [...perMemberOf[i]!].map(([memberId, amount]) => ({ m: memberId, e: ids[i]!, st: entries[i]!.sourceType, si: entries[i]!.sourceId, a: amount.toString() })));
-      await tx.execute(sql`
-        insert into frozen_lots (member_id, entry_id, source_type, source_id, amount, remaining, release_at)
-        select m, e, st, si, a, a, now() + make_interval(days => ${set.freezeDays})
-        from json_to_recordset(${JSON.stringify(lots)}::json) as t(m bigint, e bigint, st text, si text, a bigint)`);
-    }
-  }
+  // Frozen lots, one per member and entry: what the release job frees and a clawback takes back.
+  const lots = set.freezeDays > 0 ? paying.flatMap((c, i) => [...perMemberOf[i]!].map(([memberId, amount]) => ({ m: memberId, e: ids[i]!, st: entries[i]!.sourceType, si: entries[i]!.sourceId, a: amount.toString() }))) : [];
   if (computed.length > 0) {
     const eventRows = computed.map((c) => ({
       event_id: c.event.id,
@@ -230,8 +217,20 @@ async function writeRun(tx: Db, set: RuleSet, computed: Computed[]): Promise<voi
       total_fen: c.result.totalFen.toString(),
       entry_id: entryOf.get(c.event.id) ?? null,
     }));
+    // Payout lines, lots and event records in one statement: one round trip, one plan.
     // Callers pass only events without a record (the consumer skips those paid by their push), so every one is new.
     await tx.execute(sql`
+      with payouts as (
+        insert into reward_payouts (event_id, member_id, generation, kind, rule_id, version, trigger, base_fen, rate_ppm, fixed_fen, gross_fen, amount_fen, cuts, text, entry_id, day, month, level_rank)
+        select * from json_to_recordset(${JSON.stringify(payoutRows)}::json) as t(
+          event_id bigint, member_id bigint, generation smallint, kind text, rule_id text, version int, trigger text, base_fen bigint, rate_ppm int,
+          fixed_fen bigint, gross_fen bigint, amount_fen bigint, cuts jsonb, text text, entry_id bigint, day date, month date, level_rank int)
+        returning 1),
+      lots as (
+        insert into frozen_lots (member_id, entry_id, source_type, source_id, amount, remaining, release_at)
+        select m, e, st, si, a, a, now() + make_interval(days => ${set.freezeDays}::int)
+        from json_to_recordset(${JSON.stringify(lots)}::json) as t(m bigint, e bigint, st text, si text, a bigint)
+        returning 1)
       insert into reward_events (event_id, kind, subject, member_id, base_fen, occurred_at, version, inputs, total_fen, entry_id)
       select * from json_to_recordset(${JSON.stringify(eventRows)}::json) as t(
         event_id bigint, kind text, subject text, member_id bigint, base_fen bigint, occurred_at timestamptz, version int, inputs json, total_fen bigint, entry_id bigint)`);
