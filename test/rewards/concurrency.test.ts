@@ -84,3 +84,25 @@ describe.runIf(onPostgres)('caps under concurrent batch pushes (PostgreSQL)', ()
     expect((await verifyLedger(db())).ok).toBe(true);
   });
 });
+
+describe('caps on the 1st of a month', () => {
+  it('a daily cap counts that day once, not the day and its month together', async () => {
+    const active = (await ctx.app.inject({ method: 'GET', url: '/api/admin/rewards/rule-sets/active', headers: bearer(owner.token) })).json();
+    const body = structuredClone(active.body);
+    body.memberCaps = { dailyFen: '300', monthlyFen: null };
+    const saved = await ctx.app.inject({ method: 'PUT', url: '/api/admin/rewards/draft', headers: bearer(owner.token), payload: { basedOn: active.version, body } });
+    expect(saved.statusCode, saved.body).toBe(200);
+    const published = await ctx.app.inject({ method: 'POST', url: '/api/admin/rewards/draft/publish', headers: bearer(owner.token), payload: { draftVersion: saved.json().version } });
+    expect(published.statusCode, published.body).toBe(200);
+
+    // Two ¥100.00 sales on 1 October (Shanghai): 2% each is ¥2.00; the cap of ¥3.00 leaves ¥1.00 for the second.
+    const before = BigInt(await frozen());
+    const onTheFirst = (n: number) => ({ channel_txn_id: `FIRST-${n}`, merchant_ref: 'CM-1', amount_fen: 10_000, status: 'settled', occurred_at: '2026-10-01T10:00:00+08:00' });
+    expect((await push([onTheFirst(1)])).json().summary.accepted).toBe(1);
+    await drainRewards(db(), TZ);
+    expect(BigInt(await frozen()) - before).toBe(200n);
+    expect((await push([onTheFirst(2)])).json().summary.accepted).toBe(1);
+    await drainRewards(db(), TZ);
+    expect(BigInt(await frozen()) - before).toBe(300n);
+  });
+});

@@ -12,9 +12,25 @@ import { L, person, DAY, MONTH, event, type Json, ruleSet, rule, profitShare, ru
 describe('caps', () => {
   const direct = (caps: Json, fixedFen = '1000') => rule('direct', { name: '直推奖', amount: { fixedFen }, caps });
 
+  it('on the 1st of a month the day and the month are separate periods: a daily cap counts the day only', () => {
+    // A month is written as its first day; on the 1st the two once shared one key and were counted twice.
+    const set = ruleSet({ rules: [direct({ dailyFen: '2500', monthlyFen: '100000' })], memberCaps: { dailyFen: '2500', monthlyFen: '100000' } });
+    const first = { ...event('onboarding_fee_paid', 19_900n, new Date('2025-03-01T04:00:00Z')), day: MONTH };
+    const usage: [string, Fen][] = [
+      [usageKey(2, 'rule:direct', 'day', MONTH), 1000n],
+      [usageKey(2, 'rule:direct', 'month', MONTH), 1000n],
+      [usageKey(2, 'total', 'day', MONTH), 1000n],
+      [usageKey(2, 'total', 'month', MONTH), 1000n],
+    ];
+    const { result } = run(set, first, person(1, 'basic'), [person(2, 'basic')], usage);
+    // 1,000 paid today + 1,000 now = 2,000 ≤ 2,500: nothing cut.
+    expect(brief(result.payouts)).toEqual([[2, 1, 1000n]]);
+    expect(result.payouts[0]!.cuts).toEqual([]);
+  });
+
   it('rule daily cap partly used: the payout is cut to the room left (rule_daily_cap)', () => {
     const set = ruleSet({ rules: [direct({ dailyFen: '2500', monthlyFen: null })] });
-    const { result } = run(set, event('onboarding_fee_paid', 19_900n), person(1, 'basic'), [person(2, 'basic')], [[usageKey(2, 'rule:direct', DAY), 2000n]]);
+    const { result } = run(set, event('onboarding_fee_paid', 19_900n), person(1, 'basic'), [person(2, 'basic')], [[usageKey(2, 'rule:direct', 'day', DAY), 2000n]]);
     expect(brief(result.payouts)).toEqual([[2, 1, 500n]]);
     const p = result.payouts[0]!;
     expect(p.grossFen).toBe(1000n);
@@ -24,10 +40,10 @@ describe('caps', () => {
     expect(p.text).toContain('直推奖');
     expect(result.added).toEqual(
       new Map([
-        [usageKey(2, 'rule:direct', DAY), 500n],
-        [usageKey(2, 'rule:direct', MONTH), 500n],
-        [usageKey(2, 'total', DAY), 500n],
-        [usageKey(2, 'total', MONTH), 500n],
+        [usageKey(2, 'rule:direct', 'day', DAY), 500n],
+        [usageKey(2, 'rule:direct', 'month', MONTH), 500n],
+        [usageKey(2, 'total', 'day', DAY), 500n],
+        [usageKey(2, 'total', 'month', MONTH), 500n],
       ]),
     );
   });
@@ -35,8 +51,8 @@ describe('caps', () => {
   it('rule monthly cap reads the month key, not the day key', () => {
     const set = ruleSet({ rules: [direct({ dailyFen: null, monthlyFen: '3000' })] });
     const usage: [string, Fen][] = [
-      [usageKey(2, 'rule:direct', DAY), 999_999n], // no daily cap: irrelevant
-      [usageKey(2, 'rule:direct', MONTH), 2700n],
+      [usageKey(2, 'rule:direct', 'day', DAY), 999_999n], // no daily cap: irrelevant
+      [usageKey(2, 'rule:direct', 'month', MONTH), 2700n],
     ];
     const { result } = run(set, event('onboarding_fee_paid', 19_900n), person(1, 'basic'), [person(2, 'basic')], usage);
     expect(brief(result.payouts)).toEqual([[2, 1, 300n]]);
@@ -47,9 +63,9 @@ describe('caps', () => {
   it("another member's or another rule's usage does not count", () => {
     const set = ruleSet({ rules: [direct({ dailyFen: '1000', monthlyFen: null })] });
     const usage: [string, Fen][] = [
-      [usageKey(3, 'rule:direct', DAY), 1000n],
-      [usageKey(2, 'rule:other', DAY), 1000n],
-      [usageKey(2, 'rule:direct', '2025-03-14'), 1000n],
+      [usageKey(3, 'rule:direct', 'day', DAY), 1000n],
+      [usageKey(2, 'rule:other', 'day', DAY), 1000n],
+      [usageKey(2, 'rule:direct', 'day', '2025-03-14'), 1000n],
     ];
     const { result } = run(set, event('onboarding_fee_paid', 19_900n), person(1, 'basic'), [person(2, 'basic')], usage);
     expect(brief(result.payouts)).toEqual([[2, 1, 1000n]]);
@@ -58,7 +74,7 @@ describe('caps', () => {
 
   it('member monthly cap across everything (每月收益封顶)', () => {
     const set = ruleSet({ memberCaps: { dailyFen: null, monthlyFen: '10000' }, rules: [direct({ dailyFen: null, monthlyFen: null })] });
-    const { result } = run(set, event('onboarding_fee_paid', 19_900n), person(1, 'basic'), [person(2, 'basic')], [[usageKey(2, 'total', MONTH), 9700n]]);
+    const { result } = run(set, event('onboarding_fee_paid', 19_900n), person(1, 'basic'), [person(2, 'basic')], [[usageKey(2, 'total', 'month', MONTH), 9700n]]);
     expect(brief(result.payouts)).toEqual([[2, 1, 300n]]);
     expect(result.payouts[0]!.cuts).toEqual([{ kind: 'member_monthly_cap', fen: 700n, roomFen: 300n }]);
     expect(result.payouts[0]!.text).toContain('每月收益封顶');
@@ -67,7 +83,7 @@ describe('caps', () => {
   it('member daily cap (每日收益封顶) also limits profit share', () => {
     const set = ruleSet({ memberCaps: { dailyFen: '5000', monthlyFen: null }, profitShare: profitShare() });
     // 4 % − 2 % of 1,000,000 = 20,000; room 5,000 − 1,000 = 4,000.
-    const { result } = run(set, event('transaction_settled', 1_000_000n), person(1, 'basic'), [person(2, 'silver')], [[usageKey(2, 'total', DAY), 1000n]]);
+    const { result } = run(set, event('transaction_settled', 1_000_000n), person(1, 'basic'), [person(2, 'silver')], [[usageKey(2, 'total', 'day', DAY), 1000n]]);
     expect(brief(result.payouts)).toEqual([[2, 1, 4000n]]);
     expect(result.payouts[0]!.cuts).toEqual([{ kind: 'member_daily_cap', fen: 16_000n, roomFen: 4000n }]);
     expect(result.payouts[0]!.text).toContain('每日收益封顶');
@@ -76,7 +92,7 @@ describe('caps', () => {
   it('cap already exhausted: no payout, decision cut_to_zero', () => {
     const set = ruleSet({ memberCaps: { dailyFen: '5000', monthlyFen: null }, rules: [direct({ dailyFen: null, monthlyFen: null })] });
     for (const used of [5000n, 7000n]) {
-      const { result } = run(set, event('onboarding_fee_paid', 19_900n), person(1, 'basic'), [person(2, 'basic')], [[usageKey(2, 'total', DAY), used]]);
+      const { result } = run(set, event('onboarding_fee_paid', 19_900n), person(1, 'basic'), [person(2, 'basic')], [[usageKey(2, 'total', 'day', DAY), used]]);
       expect(result.payouts).toEqual([]);
       expect(result.totalFen).toBe(0n);
       expect(reasons(result.decisions)).toEqual([[2, 1, 'cut_to_zero']]);
@@ -92,7 +108,7 @@ describe('caps', () => {
     const set = ruleSet({
       rules: [direct({ dailyFen: '1000', monthlyFen: null }), rule('bonus', { name: '额外奖', amount: { fixedFen: '200' } })],
     });
-    const { result } = run(set, event('onboarding_fee_paid', 19_900n), person(1, 'basic'), [person(2, 'basic')], [[usageKey(2, 'rule:direct', DAY), 1000n]]);
+    const { result } = run(set, event('onboarding_fee_paid', 19_900n), person(1, 'basic'), [person(2, 'basic')], [[usageKey(2, 'rule:direct', 'day', DAY), 1000n]]);
     expect(brief(result.payouts)).toEqual([[2, 1, 200n]]);
     expect(result.decisions.map((d) => [d.source.kind === 'rule' ? d.source.ruleId : d.source.kind, d.reason])).toEqual([
       ['bonus', 'paid'],
@@ -116,18 +132,18 @@ describe('caps', () => {
     ]);
     expect(result.payouts[1]!.cuts).toEqual([{ kind: 'member_daily_cap', fen: 200n, roomFen: 400n }]);
     expect(result.decisions.map((d) => d.reason)).toEqual(['paid', 'paid', 'cut_to_zero']);
-    expect(result.added.get(usageKey(2, 'total', DAY))).toBe(1000n);
-    expect(result.added.get(usageKey(2, 'total', MONTH))).toBe(1000n);
-    expect(result.added.get(usageKey(2, 'rule:first', DAY))).toBe(600n);
-    expect(result.added.get(usageKey(2, 'rule:second', DAY))).toBe(400n);
-    expect(result.added.has(usageKey(2, 'rule:third', DAY))).toBe(false);
+    expect(result.added.get(usageKey(2, 'total', 'day', DAY))).toBe(1000n);
+    expect(result.added.get(usageKey(2, 'total', 'month', MONTH))).toBe(1000n);
+    expect(result.added.get(usageKey(2, 'rule:first', 'day', DAY))).toBe(600n);
+    expect(result.added.get(usageKey(2, 'rule:second', 'day', DAY))).toBe(400n);
+    expect(result.added.has(usageKey(2, 'rule:third', 'day', DAY))).toBe(false);
   });
 
   it('each_ancestor with a rule cap: caps are per recipient', () => {
     const set = ruleSet({ rules: [rule('each', { recipient: { code: 'each_ancestor' }, amount: { fixedFen: '1000' }, caps: { dailyFen: '1500', monthlyFen: null } })] });
     const usage: [string, Fen][] = [
-      [usageKey(2, 'rule:each', DAY), 1500n],
-      [usageKey(3, 'rule:each', DAY), 1000n],
+      [usageKey(2, 'rule:each', 'day', DAY), 1500n],
+      [usageKey(3, 'rule:each', 'day', DAY), 1000n],
     ];
     const { result } = run(set, event('onboarding_fee_paid', 19_900n), person(1, 'basic'), [person(2, 'basic'), person(3, 'basic'), person(4, 'basic')], usage);
     expect(brief(result.payouts)).toEqual([
@@ -188,8 +204,8 @@ describe('per-event ceiling at run time', () => {
       expect(z.paid).toBe(false);
     }
     // Nothing was added for the payouts cut to zero.
-    expect(result.added.get(usageKey(4, 'total', DAY))).toBe(2000n);
-    expect(result.added.get(usageKey(3, 'total', DAY))).toBe(3000n);
+    expect(result.added.get(usageKey(4, 'total', 'day', DAY))).toBe(2000n);
+    expect(result.added.get(usageKey(3, 'total', 'day', DAY))).toBe(3000n);
   });
 
   it('a payout cut by a member cap leaves the ceiling room to the later ones', () => {
@@ -310,5 +326,23 @@ describe('validateRuleSet and worstCases', () => {
     expect(ruleSetInput.safeParse({ ...base, reach: 4 }).success).toBe(false);
     expect(ruleSetInput.safeParse({ ...base, reach: 0 }).success).toBe(false);
     expect(ruleSetInput.safeParse({ ...base, rules: [rule('x', { amount: { fixedFen: '1.5' } })] }).success).toBe(false);
+  });
+});
+
+describe('stored snapshots from before usage keys named their period', () => {
+  it('are read back as the day, the month, or on the 1st both, as the engine then saw them', async () => {
+    const { inputFromSnapshot } = await import('../../src/modules/rewards/inputs.service.js');
+    const snapshot = { member: [1, 1, '普通', 1, 0, 1] as const, ancestors: [], usage: {} as Record<string, string> };
+    const mid = inputFromSnapshot({ ...snapshot, member: [...snapshot.member], usage: { '2|total|2025-03-15': '100', '2|rule:direct|2025-03-01': '500', [usageKey(2, 'total', 'month', MONTH)]: '700' } }, event('onboarding_fee_paid', 100n), ruleSet());
+    expect([...mid.usage]).toEqual([
+      [usageKey(2, 'total', 'day', DAY), 100n],
+      [usageKey(2, 'rule:direct', 'month', MONTH), 500n],
+      [usageKey(2, 'total', 'month', MONTH), 700n],
+    ]);
+    const first = inputFromSnapshot({ ...snapshot, member: [...snapshot.member], usage: { '2|total|2025-03-01': '400' } }, { ...event('onboarding_fee_paid', 100n), day: MONTH }, ruleSet());
+    expect([...first.usage]).toEqual([
+      [usageKey(2, 'total', 'day', MONTH), 400n],
+      [usageKey(2, 'total', 'month', MONTH), 400n],
+    ]);
   });
 });

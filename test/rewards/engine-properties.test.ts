@@ -139,7 +139,7 @@ const scenarioArb: fc.Arbitrary<EngineInput & { ladder: Level[] }> = fc.tuple(la
     .map(({ rawUsage, ...s }) => {
       const scopes = ['total' as const, ...s.ruleSet.rules.map((r) => `rule:${r.id}` as const)];
       const usage = new Map<string, Fen>();
-      for (const u of rawUsage) usage.set(usageKey(u.who, scopes[u.scope % scopes.length]!, u.month ? MONTH : DAY), u.fen);
+      for (const u of rawUsage) usage.set(usageKey(u.who, scopes[u.scope % scopes.length]!, u.month ? 'month' : 'day', u.month ? MONTH : DAY), u.fen);
       return { ...s, usage };
     }),
 );
@@ -235,9 +235,9 @@ function model(s: EngineInput): [string, number, number, Fen, Fen][] {
     const limits: [string, Fen | null][] = [];
     if (g.ruleIdx !== null) {
       const r = set.rules[g.ruleIdx]!;
-      limits.push([usageKey(g.who.memberId, `rule:${r.id}`, DAY), r.caps.dailyFen], [usageKey(g.who.memberId, `rule:${r.id}`, MONTH), r.caps.monthlyFen]);
+      limits.push([usageKey(g.who.memberId, `rule:${r.id}`, 'day', DAY), r.caps.dailyFen], [usageKey(g.who.memberId, `rule:${r.id}`, 'month', MONTH), r.caps.monthlyFen]);
     }
-    limits.push([usageKey(g.who.memberId, 'total', DAY), set.memberCaps.dailyFen], [usageKey(g.who.memberId, 'total', MONTH), set.memberCaps.monthlyFen]);
+    limits.push([usageKey(g.who.memberId, 'total', 'day', DAY), set.memberCaps.dailyFen], [usageKey(g.who.memberId, 'total', 'month', MONTH), set.memberCaps.monthlyFen]);
     let amount = g.fen;
     for (const [key, cap] of limits) if (cap !== null && cap - get(key) < amount) amount = cap - get(key);
     if (amount > room) amount = room;
@@ -273,9 +273,9 @@ describe('reward engine properties', () => {
         const expected = new Map<string, Fen>();
         const bump = (k: string, v: Fen) => expected.set(k, (expected.get(k) ?? 0n) + v);
         for (const p of r.payouts) {
-          for (const period of [DAY, MONTH]) {
-            bump(usageKey(p.memberId, 'total', period), p.amountFen);
-            if (p.source.kind === 'rule') bump(usageKey(p.memberId, `rule:${p.source.ruleId}`, period), p.amountFen);
+          for (const [kind, period] of [['day', DAY], ['month', MONTH]] as const) {
+            bump(usageKey(p.memberId, 'total', kind, period), p.amountFen);
+            if (p.source.kind === 'rule') bump(usageKey(p.memberId, `rule:${p.source.ruleId}`, kind, period), p.amountFen);
           }
         }
         expect(r.added).toEqual(expected);
@@ -349,12 +349,12 @@ describe('reward engine properties', () => {
           const mine = r.payouts.filter((p) => p.memberId === m);
           for (const rule of s.ruleSet.rules) {
             const paid = sum(mine.filter((p) => p.source.kind === 'rule' && p.source.ruleId === rule.id).map((p) => p.amountFen));
-            check(usageKey(m, `rule:${rule.id}`, DAY), rule.caps.dailyFen, paid);
-            check(usageKey(m, `rule:${rule.id}`, MONTH), rule.caps.monthlyFen, paid);
+            check(usageKey(m, `rule:${rule.id}`, 'day', DAY), rule.caps.dailyFen, paid);
+            check(usageKey(m, `rule:${rule.id}`, 'month', MONTH), rule.caps.monthlyFen, paid);
           }
           const total = sum(mine.map((p) => p.amountFen));
-          check(usageKey(m, 'total', DAY), s.ruleSet.memberCaps.dailyFen, total);
-          check(usageKey(m, 'total', MONTH), s.ruleSet.memberCaps.monthlyFen, total);
+          check(usageKey(m, 'total', 'day', DAY), s.ruleSet.memberCaps.dailyFen, total);
+          check(usageKey(m, 'total', 'month', MONTH), s.ruleSet.memberCaps.monthlyFen, total);
         }
       }),
       { numRuns: RUNS },

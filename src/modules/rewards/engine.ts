@@ -74,7 +74,11 @@ export interface Decision {
 
 /** Earned so far per (member, scope, period); see usageKey. */
 export type Usage = ReadonlyMap<string, Fen>;
-export const usageKey = (memberId: number, scope: 'total' | `rule:${string}`, period: string) => `${memberId}|${scope}|${period}`;
+/**
+ * The key of a member's earnings in a day or a month. The period's kind is part of it: a month is written as
+ * its first day, so on the 1st a day and its month would otherwise share one key and count everything twice.
+ */
+export const usageKey = (memberId: number, scope: 'total' | `rule:${string}`, kind: 'day' | 'month', period: string) => `${memberId}|${scope}|${kind}:${period}`;
 
 export interface EngineInput {
   event: RewardEvent;
@@ -133,11 +137,11 @@ export function runEngine(input: EngineInput): EngineResult {
     const limits: { kind: CutKind; key: string; cap: Fen | null }[] = [];
     if (source.kind === 'rule') {
       const rule = set.rules.find((r) => r.id === source.ruleId)!;
-      limits.push({ kind: 'rule_daily_cap', key: usageKey(who.memberId, `rule:${rule.id}`, event.day), cap: rule.caps.dailyFen });
-      limits.push({ kind: 'rule_monthly_cap', key: usageKey(who.memberId, `rule:${rule.id}`, event.month), cap: rule.caps.monthlyFen });
+      limits.push({ kind: 'rule_daily_cap', key: usageKey(who.memberId, `rule:${rule.id}`, 'day', event.day), cap: rule.caps.dailyFen });
+      limits.push({ kind: 'rule_monthly_cap', key: usageKey(who.memberId, `rule:${rule.id}`, 'month', event.month), cap: rule.caps.monthlyFen });
     }
-    limits.push({ kind: 'member_daily_cap', key: usageKey(who.memberId, 'total', event.day), cap: set.memberCaps.dailyFen });
-    limits.push({ kind: 'member_monthly_cap', key: usageKey(who.memberId, 'total', event.month), cap: set.memberCaps.monthlyFen });
+    limits.push({ kind: 'member_daily_cap', key: usageKey(who.memberId, 'total', 'day', event.day), cap: set.memberCaps.dailyFen });
+    limits.push({ kind: 'member_monthly_cap', key: usageKey(who.memberId, 'total', 'month', event.month), cap: set.memberCaps.monthlyFen });
     let amount = grossFen;
     const cuts: Cut[] = [];
     const cut = (kind: CutKind, room: Fen) => {

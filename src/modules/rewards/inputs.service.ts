@@ -5,7 +5,7 @@ import { readLadder } from '../levels/ladder.service.js';
 import { levelOf } from '../levels/ladder.js';
 import { performanceFacts } from '../performance/performance.service.js';
 import { conditionByCode, type PerformanceSnapshot, type Person, type RewardEvent, zeroPerformance } from './definitions.js';
-import type { EngineInput } from './engine.js';
+import { type EngineInput, usageKey } from './engine.js';
 import type { RuleSet } from './rule-set.js';
 
 /**
@@ -109,11 +109,11 @@ export async function loadUsage(tx: Db, facts: BatchFacts, events: RewardEvent[]
   for (const r of rows) {
     const fen = BigInt(r.amount);
     const m = Number(r.member_id);
-    add(`${m}|total|${r.day}`, fen);
-    add(`${m}|total|${r.month}`, fen);
+    add(usageKey(m, 'total', 'day', r.day), fen);
+    add(usageKey(m, 'total', 'month', r.month), fen);
     if (r.rule_id) {
-      add(`${m}|rule:${r.rule_id}|${r.day}`, fen);
-      add(`${m}|rule:${r.rule_id}|${r.month}`, fen);
+      add(usageKey(m, `rule:${r.rule_id}`, 'day', r.day), fen);
+      add(usageKey(m, `rule:${r.rule_id}`, 'month', r.month), fen);
     }
   }
   return usage;
@@ -170,8 +170,8 @@ export function snapshotOf(input: EngineInput, withPerformance: boolean): InputS
     const scopes = ['total', ...ruleSet.rules.filter((r) => r.trigger === event.kind).map((r) => `rule:${r.id}`)];
     for (const a of input.ancestors)
       for (const scope of scopes)
-        for (const period of [event.day, event.month]) {
-          const key = `${a.memberId}|${scope}|${period}`;
+        for (const [kind, period] of [['day', event.day], ['month', event.month]] as const) {
+          const key = usageKey(a.memberId, scope as 'total' | `rule:${string}`, kind, period);
           const v = input.usage.get(key);
           if (v) usage[key] = v.toString();
         }
@@ -185,6 +185,21 @@ export function inputFromSnapshot(s: InputSnapshot, event: RewardEvent, ruleSet:
     member: personOf(s.member),
     ancestors: s.ancestors.map(personOf),
     ruleSet,
-    usage: new Map(Object.entries(s.usage).map(([k, v]) => [k, BigInt(v)])),
+    usage: new Map(Object.entries(s.usage).flatMap(([k, v]) => currentUsageKeys(k, event).map((key) => [key, BigInt(v)] as const))),
   };
+}
+
+/**
+ * Snapshots stored before usage keys named their period's kind wrote `member|scope|YYYY-MM-DD` for both.
+ * A replay reads such a key as the event's day, its month, or (on the 1st, where the engine then looked
+ * both up under that one key) both, so it sees what the engine saw.
+ */
+function currentUsageKeys(key: string, event: RewardEvent): string[] {
+  const m = /^(\d+)\|(total|rule:.+)\|(\d{4}-\d{2}-\d{2})$/.exec(key);
+  if (!m) return [key];
+  const [, member, scope, period] = m as unknown as [string, string, 'total' | `rule:${string}`, string];
+  const keys: string[] = [];
+  if (period === event.day) keys.push(usageKey(Number(member), scope, 'day', period));
+  if (period === event.month) keys.push(usageKey(Number(member), scope, 'month', period));
+  return keys.length > 0 ? keys : [key];
 }
