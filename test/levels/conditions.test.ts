@@ -10,7 +10,7 @@ import {
   evaluateConditionSet,
   type LevelFacts,
 } from '../../src/modules/levels/conditions.js';
-import { directsMayLift, downgradeTarget, highestReachable, type Ladder, type Level, purchasePrice } from '../../src/modules/levels/ladder.js';
+import { directsMayLift, downgradeTarget, highestReachable, type Ladder, leastDirectsToRise, type Level, purchasePrice } from '../../src/modules/levels/ladder.js';
 import type { MonthFigures } from '../../src/modules/performance/performance.service.js';
 
 const month = (m: string, personalNet: bigint, teamNet: bigint): MonthFigures => ({
@@ -218,6 +218,43 @@ describe('whether a new direct member can lift its parent', () => {
     expect(directsMayLift(ladder, 1, 4, 2)).toBe(true);
     expect(directsMayLift(ladder, 2, 3, 1)).toBe(false);
     expect(directsMayLift(ladder, 3, 9, 3)).toBe(false);
+  });
+});
+
+describe('the upgrade screen\'s direct-member thresholds', () => {
+  const ladder = ladderOf(
+    level(1, 1),
+    level(2, 2, { upgrade: any(personal('this_month', 100n), directs(3)) }),
+    level(3, 3, { upgrade: all(directs(5, 2), team('this_month', 1_000n)) }),
+    level(4, 4, { upgrade: all(directs(9)), enabled: false }),
+    level(5, 5, { upgrade: all(directs(20), personal('lifetime', 1n)) }),
+    level(6, 6),
+  );
+  const least = new Map(leastDirectsToRise(ladder).map((l) => [l.levelId, l.directs]));
+
+  it('is the least count some level above could accept, with figures taken as met', () => {
+    // Level 2 accepts on figures alone (an "any" set), so nobody below it is dropped.
+    expect(least.get(null)).toBe(0);
+    expect(least.get(1)).toBe(0);
+    // From level 2: level 3 needs 5 direct members (at rank 2 or above), level 5 needs 20; disabled level 4 does not count.
+    expect(least.get(2)).toBe(5);
+    expect(least.get(3)).toBe(20);
+    expect(least.get(4)).toBe(20);
+  });
+
+  it('is null where no level above accepts by performance', () => {
+    expect(least.get(5)).toBeNull();
+    expect(least.get(6)).toBeNull();
+  });
+
+  it('never drops a member some level above accepts, for random counts and figures', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(1, 2, 3, 4, 5, 6), fc.nat(30), fc.nat(30), fc.bigInt({ min: 0n, max: 2_000n }), fc.bigInt({ min: 0n, max: 2_000n }), (id, d, atTwo, p, t) => {
+        const f = facts({ p, t, life: p, directs: d, atRank: { 2: Math.min(atTwo, d) } });
+        const reached = highestReachable(ladder, ladder.levels.find((l) => l.id === id)!, f);
+        if (reached) expect(d).toBeGreaterThanOrEqual(least.get(id)!);
+      }),
+    );
   });
 });
 

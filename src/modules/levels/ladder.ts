@@ -190,3 +190,46 @@ export function validateLadder(drafts: LevelDraft[], existingIds: ReadonlySet<nu
   });
   return problems;
 }
+
+/** More direct members than anyone has: the screen's threshold for a level nobody can rise from. */
+export const NEVER_DIRECTS = 2_147_483_647;
+
+/** Figures above any threshold an operator can set: every performance condition holds. */
+function unlimitedPerformance(): LevelFacts['performance'] {
+  const big = 1n << 62n;
+  const fig = { month: '', personalSettled: big, personalRefunded: 0n, personalNet: big, personalSales: 1_000_000, teamNet: big, teamSettled: big, teamRefunded: 0n, teamActive: 1_000_000 };
+  return { thisMonth: fig, lastMonth: fig, lifetime: { personalNet: big, teamNet: big }, increment: { personal: big, team: big } };
+}
+
+/**
+ * The upgrade screen's thresholds: for each level a member can hold (null:
+ * no level row), the least number of direct members with which some enabled
+ * level above could accept it, when every performance condition is taken as
+ * met and every direct member as being at any rank asked about; null when no
+ * count ever suffices. Conditions are minimums, so whether a level accepts is
+ * monotone in the count and a binary search over the counts an operator can
+ * set (0 to 1,000,000) finds it. A member below its threshold cannot rise
+ * whatever its figures, so the screen drops it without reading them.
+ */
+export function leastDirectsToRise(ladder: Ladder): { levelId: number | null; directs: number | null }[] {
+  const upgradable = ladder.levels.filter((l) => l.enabled && l.upgrade.conditions.length > 0);
+  const performance = unlimitedPerformance();
+  const MAX = 1_000_000;
+  return [null, ...ladder.levels.map((l) => l.id)].map((levelId) => {
+    const rank = levelOf(ladder, levelId).rank;
+    const above = upgradable.filter((l) => l.rank > rank);
+    const accepts = (directs: number) => {
+      const facts: LevelFacts = { performance, directMembers: directs, directMembersAtRank: new Map(ladder.levels.map((l) => [l.rank, directs])) };
+      return above.some((l) => evaluateConditionSet(l.upgrade, facts, false).holds);
+    };
+    if (!accepts(MAX)) return { levelId, directs: null };
+    let lo = 0;
+    let hi = MAX;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (accepts(mid)) hi = mid;
+      else lo = mid + 1;
+    }
+    return { levelId, directs: lo };
+  });
+}

@@ -4,7 +4,7 @@ import { systemAuditContext } from '../audit/audit.service.js';
 import { monthOf, onPerformanceChanged, shiftMonth } from '../performance/performance.service.js';
 import { evaluateConditionSet, type LevelFacts } from './conditions.js';
 import { onSubtreeMoved } from '../referrals/tree.service.js';
-import { directsMayLift, hasPerformanceUpgrades, highestReachable, type Ladder, levelOf, upgradeRanks } from './ladder.js';
+import { directsMayLift, hasPerformanceUpgrades, highestReachable, type Ladder, leastDirectsToRise, levelOf, NEVER_DIRECTS, upgradeRanks } from './ladder.js';
 import { ladderAtVersion, readLadderForChange } from './ladder.service.js';
 import { type AppliedChange, applyLevelChanges, type LevelChange, loadFacts, memberLevelRows, parentsOf } from './member-level.service.js';
 
@@ -93,13 +93,18 @@ export async function upgradeCandidates(tx: Db, ladder: Ladder, memberIds: numbe
 
   // First by level and direct count alone, every performance condition taken as met (conditions are
   // minimums, so this too can only overstate): most ancestors have too few direct members for any level
-  // above theirs, and are dropped after two key reads instead of a read of all their months.
-  const ids = `{${memberIds.join(',')}}`;
-  const basics = await queryRows<{ id: number | string; level_id: number | string | null; direct_count: number | null }>(tx, sql`
-    select u.id, (select ml.level_id from member_levels ml where ml.member_id = u.id) as level_id,
-      (select mt.direct_count from member_tree mt where mt.member_id = u.id) as direct_count
-    from unnest(${ids}::bigint[]) as u(id)`);
-  const shortlist = basics.filter((r) => mayRise(r.level_id, { performance: unlimitedPerformance(month), directMembers: Number(r.direct_count ?? 0), directMembersAtRank: directsAt(Number(r.direct_count ?? 0)) }));
+  // above theirs. They are dropped inside the database, after two key reads, instead of being shipped
+  // here by the thousand: a member passes when its direct count reaches the least one its level could
+  // rise with (a level not in the list passes everyone).
+  const least = leastDirectsToRise(ladder);
+  const shortlist = await queryRows<{ id: number | string; level_id: number | string | null; direct_count: number | null }>(tx, sql`
+    select u.id, b.level_id, b.direct_count
+    from unnest(${`{${memberIds.join(',')}}`}::bigint[]) as u(id)
+    cross join lateral (select (select ml.level_id from member_levels ml where ml.member_id = u.id) as level_id,
+      (select mt.direct_count from member_tree mt where mt.member_id = u.id) as direct_count) b
+    where coalesce(b.direct_count, 0) >= coalesce((
+      select t.least from unnest(${`{${least.map((l) => l.levelId ?? 'NULL').join(',')}}`}::bigint[], ${`{${least.map((l) => l.directs ?? NEVER_DIRECTS).join(',')}}`}::int[]) as t(level_id, least)
+      where t.level_id is not distinct from b.level_id), 0)`);
   if (shortlist.length === 0) return [];
 
   const last = shiftMonth(month, -1);
@@ -141,13 +146,12 @@ export async function upgradeCandidates(tx: Db, ladder: Ladder, memberIds: numbe
   return out;
 }
 
-/** Figures above any threshold an operator can set: every performance condition holds. */
-function unlimitedPerformance(month: string): LevelFacts['performance'] {
-  const big = 1n << 62n;
-  const fig = { month, personalSettled: big, personalRefunded: 0n, personalNet: big, personalSales: 1_000_000, teamNet: big, teamSettled: big, teamRefunded: 0n, teamActive: 1_000_000 };
-  return { thisMonth: fig, lastMonth: fig, lifetime: { personalNet: big, teamNet: big }, increment: { personal: big, team: big } };
-}
-
+/**
+ * For the member's current level (null: no level row) the least direct count
+ * with which a level above could accept it, or null when none ever could.
+ * `mayRise` is monotone in the count (conditions are minimums), so a binary
+ * search over the counts an operator can set finds it.
+ */
 // After each performance batch, in its transaction: every member whose figures changed, screened, then evaluated in full.
 onPerformanceChanged(async (tx, change) => {
   const month = currentMonth();

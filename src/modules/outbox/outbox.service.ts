@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.js';
 import type { DomainEvents, DomainEventType } from './events.js';
 
@@ -28,6 +28,13 @@ export async function emitEvents(tx: Db, events: NewOutboxEvent[]): Promise<void
  * transaction as the handler's own writes: if the handler fails, neither its
  * writes nor the cursor move, so every event takes effect exactly once.
  * The consumer row is locked, so two instances never process the same batch.
+ *
+ * `skip` is a condition on the event row (`outbox_events`) for events this
+ * consumer already knows it has nothing to do for: the cursor moves past them
+ * but they are neither shipped nor handed over, so a consumer that finds most
+ * of its events done elsewhere does not read them all just to drop them.
+ * Returns how many events the cursor moved past (handled or skipped), so a
+ * full batch still means more may be waiting.
  */
 export async function consumeEvents<T extends DomainEventType>(
   db: Db,
@@ -35,6 +42,7 @@ export async function consumeEvents<T extends DomainEventType>(
   types: T[],
   handler: (tx: Db, events: OutboxEvent<DomainEvents[T]>[]) => Promise<void>,
   limit = 500,
+  options: { skip?: SQL } = {},
 ): Promise<number> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`insert into outbox_cursors (consumer) values (${consumer}) on conflict do nothing`);
@@ -42,17 +50,23 @@ export async function consumeEvents<T extends DomainEventType>(
       select last_xid::text as last_xid, last_id from outbox_cursors where consumer = ${consumer} for update`);
     // Below the snapshot's xmin every transaction has ended, so nothing can still appear behind the cursor.
     // Order by the xid8 column itself: its text form would sort "100" before "99" and skip events.
-    const rows = await queryRows<{ id: number | string; xid_text: string; type: string; subject: string; payload: unknown; created_at: string | Date }>(tx, sql`
-      select id, xid::text as xid_text, type, subject, payload, created_at from outbox_events
-      where (xid, id) > (${cursor!.last_xid}::xid8, ${cursor!.last_id}::bigint)
-        and xid < pg_snapshot_xmin(pg_current_snapshot())
-        and type = any(${sql.param(types)}::text[])
-      order by outbox_events.xid, outbox_events.id limit ${limit}`);
+    const rows = await queryRows<{ id: number | string; xid_text: string; type: string; subject: string; payload: unknown; created_at: string | Date; skipped: boolean }>(tx, sql`
+      select id, xid::text as xid_text, type, subject, case when skipped then null else payload end as payload, created_at, skipped
+      from (
+        select id, xid, type, subject, payload, created_at, ${options.skip ? sql`(${options.skip})` : sql`false`} as skipped from outbox_events
+        where (xid, id) > (${cursor!.last_xid}::xid8, ${cursor!.last_id}::bigint)
+          and xid < pg_snapshot_xmin(pg_current_snapshot())
+          and type = any(${sql.param(types)}::text[])
+        order by outbox_events.xid, outbox_events.id limit ${limit}) w
+      order by xid, id`);
     if (rows.length === 0) return 0;
-    await handler(
-      tx,
-      rows.map((r) => ({ id: Number(r.id), type: r.type, subject: r.subject, payload: r.payload as DomainEvents[T], createdAt: new Date(r.created_at) })),
-    );
+    const events = rows.filter((r) => !r.skipped);
+    if (events.length > 0) {
+      await handler(
+        tx,
+        events.map((r) => ({ id: Number(r.id), type: r.type, subject: r.subject, payload: r.payload as DomainEvents[T], createdAt: new Date(r.created_at) })),
+      );
+    }
     const last = rows.at(-1)!;
     await tx.execute(sql`
       update outbox_cursors set last_xid = ${last.xid_text}::xid8, last_id = ${last.id}, updated_at = now() where consumer = ${consumer}`);

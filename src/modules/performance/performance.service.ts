@@ -87,7 +87,9 @@ export function onPerformanceChanged(listener: (tx: Db, change: PerformanceChang
  */
 async function applyDeltas(tx: Db, deltas: Delta[]): Promise<number[]> {
   if (deltas.length === 0) return [];
-  const rows = await queryRows<{ member_id: number | string }>(tx, sql`
+  // The changed members come back as one text list: a batch changes tens of thousands of rows, and a
+  // result row each would cost the driver more than the statement costs the database.
+  const [row] = await queryRows<{ ids: string | null }>(tx, sql`
     with d(member_id, month, s, r, n) as (
       select * from unnest(${`{${deltas.map((d) => d.memberId).join(',')}}`}::bigint[], ${sql.param(deltas.map((d) => d.month))}::date[],
         ${`{${deltas.map((d) => d.settled).join(',')}}`}::bigint[], ${`{${deltas.map((d) => d.refunded).join(',')}}`}::bigint[],
@@ -104,18 +106,20 @@ async function applyDeltas(tx: Db, deltas: Delta[]): Promise<number[]> {
       cross join lateral unnest(mt.path) as anc),
     g as (
       select member_id, month, sum(ps)::bigint as ps, sum(pr)::bigint as pr, sum(pn)::int as pn, sum(ts)::bigint as ts, sum(tr)::bigint as tr, sum(ta)::int as ta
-      from all_rows group by member_id, month)
-    insert into member_performance as p (member_id, month, personal_settled, personal_refunded, personal_txns, team_settled, team_refunded, team_active)
-    select member_id, month, ps, pr, pn, ts, tr, ta from g order by member_id, month
-    on conflict (member_id, month) do update set
-      personal_settled = p.personal_settled + excluded.personal_settled,
-      personal_refunded = p.personal_refunded + excluded.personal_refunded,
-      personal_txns = p.personal_txns + excluded.personal_txns,
-      team_settled = p.team_settled + excluded.team_settled,
-      team_refunded = p.team_refunded + excluded.team_refunded,
-      team_active = p.team_active + excluded.team_active
-    returning member_id`);
-  return [...new Set(rows.map((r) => Number(r.member_id)))];
+      from all_rows group by member_id, month),
+    up as (
+      insert into member_performance as p (member_id, month, personal_settled, personal_refunded, personal_txns, team_settled, team_refunded, team_active)
+      select member_id, month, ps, pr, pn, ts, tr, ta from g order by member_id, month
+      on conflict (member_id, month) do update set
+        personal_settled = p.personal_settled + excluded.personal_settled,
+        personal_refunded = p.personal_refunded + excluded.personal_refunded,
+        personal_txns = p.personal_txns + excluded.personal_txns,
+        team_settled = p.team_settled + excluded.team_settled,
+        team_refunded = p.team_refunded + excluded.team_refunded,
+        team_active = p.team_active + excluded.team_active
+      returning member_id)
+    select string_agg(distinct member_id::text, ',') as ids from up`);
+  return row?.ids ? row.ids.split(',').map(Number) : [];
 }
 
 /** Turns transaction events into per-(member, month) deltas, and lists those counted outside their own month. */

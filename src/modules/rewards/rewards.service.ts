@@ -53,20 +53,10 @@ export function rewardEventOf(e: AnyRewardEvent, timeZone: string): RewardEvent 
 }
 
 export async function consumeRewards(db: Db, timeZone: string, limit = 1000): Promise<number> {
-  return consumeEvents(
-    db,
-    REWARDS_CONSUMER,
-    [...rewardEventTypes],
-    async (tx, events) => {
-      // Sales of batch pushes were paid in their push's transaction (see setSalesStoredHandler): skip those.
-      const sales = events.filter((e) => e.type === 'transaction_settled').map((e) => e.id);
-      const done = sales.length
-        ? new Set((await queryRows<{ event_id: string }>(tx, sql`select event_id::text from reward_events where event_id = any(${`{${sales.join(',')}}`}::bigint[])`)).map((r) => Number(r.event_id)))
-        : new Set<number>();
-      await applyRewardEvents(tx, (events as AnyRewardEvent[]).filter((e) => !done.has(e.id)), timeZone);
-    },
-    limit,
-  );
+  return consumeEvents(db, REWARDS_CONSUMER, [...rewardEventTypes], (tx, events) => applyRewardEvents(tx, events as AnyRewardEvent[], timeZone), limit, {
+    // Sales of batch pushes were paid in their push's transaction (see setSalesStoredHandler): the cursor passes them unread.
+    skip: sql`outbox_events.type = 'transaction_settled' and exists (select 1 from reward_events r where r.event_id = outbox_events.id)`,
+  });
 }
 
 /** Processes everything committed so far (waiting up to maxWaitMs for transactions still running). */
