@@ -47,5 +47,7 @@ try {
   if (mode === 'performance') while ((await timed('performance batch of ≤ 5,000', () => consumePerformance(db, TZ, 5000))) !== 0);
   await database.close();
 } finally {
-  await scratch.drop();
+  // BENCH_KEEP=1 keeps the database for looking into plans and row sizes (its URL is printed).
+  if (process.env.BENCH_KEEP === '1') console.error(`kept ${scratch.url}`);
+  else await scratch.drop();
 }

@@ -12,6 +12,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { connectPostgres, type Db, queryRows } from '../src/db/client.js';
@@ -92,8 +93,40 @@ try {
   });
 
   /** Pushes for `seconds`, then waits until every pushed record's payouts are committed. */
+  /**
+   * CPU time (ms) so far of the server's processes and of all PostgreSQL processes, from /proc: what a phase
+   * costs per event is steadier than its rate on a shared machine whose speed drifts between runs.
+   */
+  const cpuMs = () => {
+    const tick = 10; // USER_HZ is 100 on Linux
+    const of = (pid: number | string) => {
+      try {
+        const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+        return (Number(fields[11]) + Number(fields[12])) * tick;
+      } catch {
+        return 0;
+      }
+    };
+    let postgres = 0;
+    // The server's process and any children it forks.
+    let serverCpu = of(server!.pid!);
+    for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('postgres')) postgres += of(pid);
+        else if (ppid === server!.pid) serverCpu += of(pid);
+      } catch {
+        /* gone */
+      }
+    }
+    return { server: serverCpu, postgres };
+  };
+
   async function phase(concurrency: number, perRequest: number, pushSeconds: number) {
     const before = await count(db);
+    const cpu0 = cpuMs();
     const t0 = Date.now();
     const deadline = t0 + pushSeconds * 1000;
     let accepted = 0;
@@ -108,13 +141,16 @@ try {
     const pushedAt = Date.now();
     while ((await count(db)) - before < accepted) await new Promise((r) => setTimeout(r, 50));
     const done = Date.now();
-    return { accepted, eps: (accepted * 1000) / (done - t0), pushRps: (accepted * 1000) / (pushedAt - t0), lagMs: done - pushedAt };
+    const cpu1 = cpuMs();
+    // Backends that ended during the phase take their CPU time with them, so the PostgreSQL figure is a lower bound.
+    const perThousand = (ms: number) => (accepted ? Math.floor((ms * 1000) / accepted) : 0);
+    return { accepted, eps: (accepted * 1000) / (done - t0), pushRps: (accepted * 1000) / (pushedAt - t0), lagMs: done - pushedAt, serverCpu: perThousand(cpu1.server - cpu0.server), postgresCpu: perThousand(cpu1.postgres - cpu0.postgres) };
   }
 
   await phase(4, 1, 3); // warm-up: JIT, connection pools, plans
   console.error(`single-record pushes, ${clients} clients, ${seconds}s…`);
   // BENCH_PHASES=single or =batch runs only that phase (a profiling aid; the reported run has both).
-  const skipped = { accepted: 0, eps: 0, pushRps: 0, lagMs: 0 };
+  const skipped = { accepted: 0, eps: 0, pushRps: 0, lagMs: 0, serverCpu: 0, postgresCpu: 0 };
   const phases = process.env.BENCH_PHASES ?? 'single,batch';
   const single = phases.includes('single') ? await phase(clients, 1, seconds) : skipped;
   console.error(`1000-record pushes, 4 clients, ${seconds}s…`);
@@ -140,6 +176,11 @@ try {
       batch_push_rps: Math.floor(batch.pushRps),
       batch_lag_ms: batch.lagMs,
       batch_size: 1000,
+      // CPU time per 1,000 events (ms), server process and PostgreSQL, during each phase.
+      single_server_cpu_ms_per_1000: single.serverCpu,
+      single_postgres_cpu_ms_per_1000: single.postgresCpu,
+      batch_server_cpu_ms_per_1000: batch.serverCpu,
+      batch_postgres_cpu_ms_per_1000: batch.postgresCpu,
       floor_one_event_eps: floor.one_event_per_commit_eps,
       floor_batch_100_eps: floor.batch_100_eps,
       single_ratio: Number((single.eps / floor.one_event_per_commit_eps).toFixed(3)),
