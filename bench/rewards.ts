@@ -94,34 +94,31 @@ try {
 
   /** Pushes for `seconds`, then waits until every pushed record's payouts are committed. */
   /**
-   * CPU time (ms) so far of the server's processes and of all PostgreSQL processes, from /proc: what a phase
+   * CPU time (ms) so far of the server process and of all PostgreSQL processes, from /proc: what a phase
    * costs per event is steadier than its rate on a shared machine whose speed drifts between runs.
    */
   const cpuMs = () => {
     const tick = 10; // USER_HZ is 100 on Linux
+    // utime + stime, plus cutime + cstime: the time of ended children the process has reaped (the
+    // postmaster's ended backends; connections a pool closes would otherwise take their time with them).
     const of = (pid: number | string) => {
       try {
         const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
         const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-        return (Number(fields[11]) + Number(fields[12])) * tick;
+        return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * tick;
       } catch {
         return 0;
       }
     };
     let postgres = 0;
-    // The server's process and any children it forks.
-    let serverCpu = of(server!.pid!);
     for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
       try {
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
         if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('postgres')) postgres += of(pid);
-        else if (ppid === server!.pid) serverCpu += of(pid);
       } catch {
         /* gone */
       }
     }
-    return { server: serverCpu, postgres };
+    return { server: of(server!.pid!), postgres };
   };
 
   async function phase(concurrency: number, perRequest: number, pushSeconds: number) {
@@ -142,7 +139,6 @@ try {
     while ((await count(db)) - before < accepted) await new Promise((r) => setTimeout(r, 50));
     const done = Date.now();
     const cpu1 = cpuMs();
-    // Backends that ended during the phase take their CPU time with them, so the PostgreSQL figure is a lower bound.
     const perThousand = (ms: number) => (accepted ? Math.floor((ms * 1000) / accepted) : 0);
     return { accepted, eps: (accepted * 1000) / (done - t0), pushRps: (accepted * 1000) / (pushedAt - t0), lagMs: done - pushedAt, serverCpu: perThousand(cpu1.server - cpu0.server), postgresCpu: perThousand(cpu1.postgres - cpu0.postgres) };
   }
