@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EntryInput, post } from '../../src/modules/ledger/ledger.service.js';
+import type { EntryInput } from '../../src/modules/ledger/ledger.service.js';
 import { bearer, createTestContext, type TestContext } from '../helpers/app.js';
+import { paymentEntry as payment, postEntries, rewardEntry as reward } from '../helpers/ledger.js';
 import { insertMembers } from '../helpers/members.js';
 
 /** The journal browser of the console: GET /api/admin/ledger/entries and /entries/:id. */
@@ -14,17 +15,6 @@ const ids = new Map<string, number>();
 /** Between the first three entries and the rest. */
 let boundary: Date;
 
-const reward = (key: string, member: number, amount: bigint): EntryInput => ({
-  idempotencyKey: key,
-  kind: 'reward',
-  sourceType: 'test_event',
-  sourceId: key,
-  memo: `reward ${key}`,
-  postings: [
-    { account: 'wallet:available', memberId: member, amount },
-    { account: 'rewards:expense', amount: -amount },
-  ],
-});
 const withdrawal = (key: string, member: number, amount: bigint): EntryInput => ({
   idempotencyKey: key,
   kind: 'withdrawal_request',
@@ -35,32 +25,18 @@ const withdrawal = (key: string, member: number, amount: bigint): EntryInput => 
     { account: 'wallet:withdrawing', memberId: member, amount },
   ],
 });
-const payment = (key: string, amount: bigint): EntryInput => ({
-  idempotencyKey: key,
-  kind: 'payment',
-  sourceType: 'payment_order',
-  sourceId: key,
-  postings: [
-    { account: 'channel:clearing', amount },
-    { account: 'fees:onboarding', amount: -amount },
-  ],
-});
-
-async function postAll(entries: EntryInput[]) {
-  for (const e of entries) ids.set(e.idempotencyKey, (await ctx.database.db.transaction((tx) => post(tx, e))).entryId);
-}
 
 beforeAll(async () => {
   ctx = await createTestContext();
   [a, b] = (await insertMembers(ctx.database.db, 2)) as [number, number];
   viewer = (await ctx.staffToken(['viewer'])).token;
   memberToken = (await ctx.registerMember('13900000077')).token;
-  await postAll([reward('reward:1', a, 1000n), reward('reward:2', b, 2500n), payment('payment:SL1', 99900n)]);
+  await postEntries(ctx.database.db, [reward('reward:1', a, 1000n), reward('reward:2', b, 2500n), payment('payment:SL1', 99900n)], ids);
   // Entries take their time from their transaction; leave a gap so the boundary falls between them.
   await new Promise((r) => setTimeout(r, 50));
   boundary = new Date();
   await new Promise((r) => setTimeout(r, 50));
-  await postAll([withdrawal('withdrawal:7:requested', a, 400n), reward('reward:3', a, 300n), payment('payment:SL2', 29900n)]);
+  await postEntries(ctx.database.db, [withdrawal('withdrawal:7:requested', a, 400n), reward('reward:3', a, 300n), payment('payment:SL2', 29900n)], ids);
 });
 afterAll(() => ctx.close());
 

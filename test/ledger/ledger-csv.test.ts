@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LEDGER_CSV_MAX_ROWS } from '../../src/modules/ledger/ledger.routes.js';
-import { type EntryInput, post } from '../../src/modules/ledger/ledger.service.js';
 import { members } from '../../src/modules/members/members.schema.js';
 import { bearer, createTestContext, type TestContext } from '../helpers/app.js';
 import { parseCsv } from '../helpers/csv.js';
+import { paymentEntry as payment, postEntries, rewardEntry as reward } from '../helpers/ledger.js';
 
 /**
  * GET /api/admin/ledger/entries.csv: the journal for a spreadsheet, one row
@@ -21,33 +21,6 @@ let boundary: Date;
 
 const get = (url: string, token?: string) => ctx.app.inject({ method: 'GET', url, headers: token ? bearer(token) : {} });
 
-const reward = (key: string, member: number, amount: bigint, memo = `奖励 ${key}`): EntryInput => ({
-  idempotencyKey: key,
-  kind: 'reward',
-  sourceType: 'test_event',
-  sourceId: key,
-  memo,
-  postings: [
-    { account: 'wallet:available', memberId: member, amount },
-    { account: 'rewards:expense', amount: -amount },
-  ],
-});
-const payment = (key: string, amount: bigint, memo?: string): EntryInput => ({
-  idempotencyKey: key,
-  kind: 'payment',
-  sourceType: 'payment_order',
-  sourceId: key,
-  memo,
-  postings: [
-    { account: 'channel:clearing', amount },
-    { account: 'fees:onboarding', amount: -amount },
-  ],
-});
-
-async function postAll(entries: EntryInput[]) {
-  for (const e of entries) ids.set(e.idempotencyKey, (await ctx.database.db.transaction((tx) => post(tx, e))).entryId);
-}
-
 beforeAll(async () => {
   ctx = await createTestContext();
   finance = (await ctx.staffToken(['finance'])).token;
@@ -59,12 +32,12 @@ beforeAll(async () => {
     ])
     .returning({ id: members.id });
   [a, b] = rows.map((r) => r.id) as [number, number];
-  await postAll([reward('reward:1', a, 1_000n), payment('payment:SL1', 99_900n, '-1+cmd')]);
+  await postEntries(ctx.database.db, [reward('reward:1', a, 1_000n), payment('payment:SL1', 99_900n, '-1+cmd')], ids);
   // Entries take their time from their transaction; leave a gap so the boundary falls between them.
   await new Promise((r) => setTimeout(r, 50));
   boundary = new Date();
   await new Promise((r) => setTimeout(r, 50));
-  await postAll([reward('reward:2', b, 2_550n, '=HYPERLINK("http://x")'), reward('reward:3', a, 5n)]);
+  await postEntries(ctx.database.db, [reward('reward:2', b, 2_550n, '=HYPERLINK("http://x")'), reward('reward:3', a, 5n)], ids);
 });
 afterAll(() => ctx.close());
 

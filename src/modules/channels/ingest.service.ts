@@ -251,9 +251,7 @@ async function store(db: Db, channelId: string, unique: Valid[], results: (Recor
       insert into outbox_events (type, subject, payload)
       select case when status = 'settled' then 'transaction_settled' else 'transaction_refunded' end,
         'channel_transaction:' || id,
-        jsonb_build_object('transactionId', id, 'channelId', ${channelId}::text, 'channelTxnId', channel_txn_id, 'memberId', member_id,
-          'amountFen', amount::text, 'occurredAt', to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-          'originalTxnId', original_txn_id)
+        ${eventPayloadSql(channelId)}
       from ins where state = 'applied' order by id
       returning id, type, subject, payload, created_at),
     held as (
@@ -292,6 +290,15 @@ async function store(db: Db, channelId: string, unique: Valid[], results: (Recor
   return { heldSales: row!.held_sales ?? [], sales };
 }
 
+/**
+ * A stored transaction's event payload (eventOf's shape), built in SQL from
+ * the rows the store statements insert, so the event commits with its row.
+ */
+const eventPayloadSql = (channelId: string) => sql`
+  jsonb_build_object('transactionId', id, 'channelId', ${channelId}::text, 'channelTxnId', channel_txn_id, 'memberId', member_id,
+    'amountFen', amount::text, 'occurredAt', to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+    'originalTxnId', original_txn_id)`;
+
 interface StoredRow {
   inserted: [string, number | string, string][] | null;
   unknown: string[] | null;
@@ -316,13 +323,11 @@ function storeOneSale(db: Db, channelId: string, c: Candidate): Promise<StoredRo
       select ${channelId}::text, ${c.txnId}::text, ${c.merchantRef}::text, cm.member_id, ${c.amount.toString()}::bigint, 'settled', ${c.occurredAt}::timestamptz, null, 'applied', ${c.fingerprint}::text
       from cm
       on conflict (channel_id, channel_txn_id) do nothing
-      returning id, channel_txn_id, member_id, amount, occurred_at, state),
+      returning id, channel_txn_id, member_id, amount, occurred_at, original_txn_id, state),
     ev as (
       insert into outbox_events (type, subject, payload)
       select 'transaction_settled', 'channel_transaction:' || id,
-        jsonb_build_object('transactionId', id, 'channelId', ${channelId}::text, 'channelTxnId', channel_txn_id, 'memberId', member_id,
-          'amountFen', amount::text, 'occurredAt', to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-          'originalTxnId', null)
+        ${eventPayloadSql(channelId)}
       from ins
       returning id, subject, payload, created_at)
     select (select json_agg(json_build_array(channel_txn_id, id, state)) from ins) as inserted,
