@@ -146,12 +146,6 @@ export async function upgradeCandidates(tx: Db, ladder: Ladder, memberIds: numbe
   return out;
 }
 
-/**
- * For the member's current level (null: no level row) the least direct count
- * with which a level above could accept it, or null when none ever could.
- * `mayRise` is monotone in the count (conditions are minimums), so a binary
- * search over the counts an operator can set finds it.
- */
 // After each performance batch, in its transaction: every member whose figures changed, screened, then evaluated in full.
 onPerformanceChanged(async (tx, change) => {
   const month = currentMonth();
