@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { confirmDialog } from './dialogs.js';
 
 /** 入驻审核: the queue and one application. */
 export class ReviewQueuePage {
@@ -41,7 +42,7 @@ export class ReviewDetailPage {
 
   async approve() {
     await this.page.getByTestId('onboarding-approve').click();
-    await this.page.getByTestId('onboarding-approve-confirm').click();
+    await confirmDialog(this.page, 'onboarding-approve-confirm');
     await this.page.getByTestId('page-onboarding-queue').waitFor();
   }
 }

@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { confirmDialog } from './dialogs.js';
 
 /** 奖励规则: the draft editor, the simulation and publishing. */
 export class RewardRulesPage {
@@ -56,6 +57,6 @@ export class RewardRulesPage {
   async publish() {
     await this.page.getByRole('tab', { name: /草稿编辑/ }).click();
     await this.page.getByTestId('draft-publish').click();
-    await this.page.getByTestId('publish-confirm').click();
+    await confirmDialog(this.page, 'publish-confirm');
   }
 }

@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { confirmDialog } from './dialogs.js';
 
 /** 提现审核 in the console. */
 export class WithdrawalsPage {
@@ -16,8 +17,7 @@ export class WithdrawalsPage {
   /** Approves the first withdrawal in the review queue from its row, through the confirmation. */
   async approveFirst() {
     await this.table().getByTestId('withdrawal-approve').first().click();
-    await this.page.getByTestId('withdrawal-approve-confirm').click();
-    await this.page.locator('.ant-modal-confirm').waitFor({ state: 'detached' });
+    await confirmDialog(this.page, 'withdrawal-approve-confirm');
   }
 
   /** Shows one of the status tabs (待审核, 待打款 / 打款中, 已到账, …). */
