@@ -92,7 +92,6 @@ try {
     occurred_at: new Date().toISOString(),
   });
 
-  /** Pushes for `seconds`, then waits until every pushed record's payouts are committed. */
   /**
    * CPU time (ms) so far of the server process and of all PostgreSQL processes, from /proc: what a phase
    * costs per event is steadier than its rate on a shared machine whose speed drifts between runs.
@@ -121,6 +120,7 @@ try {
     return { server: of(server!.pid!), postgres };
   };
 
+  /** Pushes for `seconds`, then waits until every pushed record's payouts are committed. */
   async function phase(concurrency: number, perRequest: number, pushSeconds: number) {
     const before = await count(db);
     const cpu0 = cpuMs();

@@ -212,16 +212,11 @@ function unlimitedPerformance(): LevelFacts['performance'] {
  * whatever its figures, so the screen drops it without reading them.
  */
 export function leastDirectsToRise(ladder: Ladder): { levelId: number | null; directs: number | null }[] {
-  const upgradable = ladder.levels.filter((l) => l.enabled && l.upgrade.conditions.length > 0);
   const performance = unlimitedPerformance();
   const MAX = 1_000_000;
   return [null, ...ladder.levels.map((l) => l.id)].map((levelId) => {
-    const rank = levelOf(ladder, levelId).rank;
-    const above = upgradable.filter((l) => l.rank > rank);
-    const accepts = (directs: number) => {
-      const facts: LevelFacts = { performance, directMembers: directs, directMembersAtRank: new Map(ladder.levels.map((l) => [l.rank, directs])) };
-      return above.some((l) => evaluateConditionSet(l.upgrade, facts, false).holds);
-    };
+    const current = levelOf(ladder, levelId);
+    const accepts = (directs: number) => mayRiseCountingAllDirects(ladder, current, performance, directs);
     if (!accepts(MAX)) return { levelId, directs: null };
     let lo = 0;
     let hi = MAX;
@@ -232,4 +227,15 @@ export function leastDirectsToRise(ladder: Ladder): { levelId: number | null; di
     }
     return { levelId, directs: lo };
   });
+}
+
+/**
+ * Whether some level above `current` accepts these figures when every direct
+ * member counts at every rank a condition asks about: the upgrade screen's
+ * test, which can overstate but never miss (the full evaluation counts
+ * direct members by level).
+ */
+export function mayRiseCountingAllDirects(ladder: Ladder, current: Level, performance: LevelFacts['performance'], directs: number): boolean {
+  const directMembersAtRank = new Map(ladder.levels.map((l) => [l.rank, directs]));
+  return highestReachable(ladder, current, { performance, directMembers: directs, directMembersAtRank }) !== null;
 }

@@ -2,9 +2,9 @@ import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.js';
 import { systemAuditContext } from '../audit/audit.service.js';
 import { monthOf, onPerformanceChanged, shiftMonth } from '../performance/performance.service.js';
-import { evaluateConditionSet, type LevelFacts } from './conditions.js';
+import type { LevelFacts } from './conditions.js';
 import { onSubtreeMoved } from '../referrals/tree.service.js';
-import { directsMayLift, hasPerformanceUpgrades, highestReachable, type Ladder, leastDirectsToRise, levelOf, NEVER_DIRECTS, upgradeRanks } from './ladder.js';
+import { directsMayLift, hasPerformanceUpgrades, highestReachable, type Ladder, leastDirectsToRise, levelOf, mayRiseCountingAllDirects, NEVER_DIRECTS, upgradeRanks } from './ladder.js';
 import { ladderAtVersion, readLadderForChange } from './ladder.service.js';
 import { type AppliedChange, applyLevelChanges, type LevelChange, loadFacts, memberLevelRows, parentsOf } from './member-level.service.js';
 
@@ -83,13 +83,7 @@ export async function evaluateParentsOf(tx: Db, memberIds: number[], month = cur
  * evaluation reads.
  */
 export async function upgradeCandidates(tx: Db, ladder: Ladder, memberIds: number[], month: string): Promise<number[]> {
-  const upgradable = ladder.levels.filter((l) => l.enabled && l.upgrade.conditions.length > 0);
-  if (memberIds.length === 0 || upgradable.length === 0) return [];
-  const directsAt = (directs: number) => new Map(ladder.levels.map((l) => [l.rank, directs]));
-  const mayRise = (levelId: number | string | null, facts: LevelFacts) => {
-    const current = levelOf(ladder, levelId === null ? null : Number(levelId));
-    return upgradable.some((l) => l.rank > current.rank && evaluateConditionSet(l.upgrade, facts, false).holds);
-  };
+  if (memberIds.length === 0 || !ladder.levels.some((l) => l.enabled && l.upgrade.conditions.length > 0)) return [];
 
   // First by level and direct count alone, every performance condition taken as met (conditions are
   // minimums, so this too can only overstate): most ancestors have too few direct members for any level
@@ -130,18 +124,14 @@ export async function upgradeCandidates(tx: Db, ladder: Ladder, memberIds: numbe
     };
     const thisMonth = fig(r.tp, r.tt, month);
     const lastMonth = fig(r.lp, r.lt, last);
-    const directs = Number(b.direct_count ?? 0);
-    const facts: LevelFacts = {
-      performance: {
-        thisMonth,
-        lastMonth,
-        lifetime: { personalNet: BigInt(r.ap ?? 0), teamNet: BigInt(r.at ?? 0) },
-        increment: { personal: thisMonth.personalNet - lastMonth.personalNet, team: thisMonth.teamNet - lastMonth.teamNet },
-      },
-      directMembers: directs,
-      directMembersAtRank: directsAt(directs),
+    const performance: LevelFacts['performance'] = {
+      thisMonth,
+      lastMonth,
+      lifetime: { personalNet: BigInt(r.ap ?? 0), teamNet: BigInt(r.at ?? 0) },
+      increment: { personal: thisMonth.personalNet - lastMonth.personalNet, team: thisMonth.teamNet - lastMonth.teamNet },
     };
-    if (mayRise(b.level_id, facts)) out.push(Number(r.id));
+    const current = levelOf(ladder, b.level_id === null ? null : Number(b.level_id));
+    if (mayRiseCountingAllDirects(ladder, current, performance, Number(b.direct_count ?? 0))) out.push(Number(r.id));
   }
   return out;
 }
