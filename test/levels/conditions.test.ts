@@ -10,7 +10,7 @@ import {
   evaluateConditionSet,
   type LevelFacts,
 } from '../../src/modules/levels/conditions.js';
-import { directsMayLift, downgradeTarget, highestReachable, type Ladder, leastDirectsToRise, type Level, purchasePrice } from '../../src/modules/levels/ladder.js';
+import { directsMayLift, downgradeTarget, highestReachable, type Ladder, leastDirectsToRise, type Level, purchasePrice, readsTeamFigures, teamDrivenLadder } from '../../src/modules/levels/ladder.js';
 import type { MonthFigures } from '../../src/modules/performance/performance.service.js';
 
 const month = (m: string, personalNet: bigint, teamNet: bigint): MonthFigures => ({
@@ -245,6 +245,23 @@ describe('the upgrade screen\'s direct-member thresholds', () => {
   it('is null where no level above accepts by performance', () => {
     expect(least.get(5)).toBeNull();
     expect(least.get(6)).toBeNull();
+  });
+
+  it('for a change of team figures alone, counts only the levels whose conditions read team figures', () => {
+    const teamView = teamDrivenLadder(ladder);
+    expect(ladder.levels.map((l) => readsTeamFigures(l.upgrade))).toEqual([false, false, true, false, false, false]);
+    // Levels keep their ranks and places; those not reading team figures cannot be reached by performance.
+    expect(teamView.levels.map((l) => [l.rank, l.enabled, l.upgrade.conditions.length])).toEqual([[1, true, 0], [2, true, 0], [3, true, 2], [4, false, 0], [5, true, 0], [6, true, 0]]);
+    const teamLeast = new Map(leastDirectsToRise(teamView).map((l) => [l.levelId, l.directs]));
+    // Level 2 accepts on personal figures, which a team-only change does not move: below it, level 3's 5 direct members are needed.
+    expect(teamLeast.get(null)).toBe(5);
+    expect(teamLeast.get(1)).toBe(5);
+    expect(teamLeast.get(2)).toBe(5);
+    // Above level 3 nothing reads team figures (level 5 reads lifetime personal figures).
+    expect(teamLeast.get(3)).toBeNull();
+    // The team's increment reads team figures too.
+    expect(readsTeamFigures(all(increment('team', 1n)))).toBe(true);
+    expect(readsTeamFigures(all(increment('personal', 1n), directs(1)))).toBe(false);
   });
 
   it('never drops a member some level above accepts, for random counts and figures', () => {

@@ -173,7 +173,7 @@ describe('performance upgrades', () => {
     expect(Number(runs[0]!.n)).toBe(1);
   });
 
-  it('the screen after a performance batch never misses a member a level would accept (random ladders, trees, levels and figures)', async () => {
+  it('the screen after a performance batch never misses a member a level would accept, nor one a team-only change lifts (random ladders, trees, levels and figures)', async () => {
     const month = currentMonth();
     const fen = fc.integer({ min: 0, max: 40 }).map((n) => String(n * 500));
     const condition = fc.oneof(
@@ -186,6 +186,7 @@ describe('performance upgrades', () => {
     const figures = fc.record({ ps: fen, pr: fc.integer({ min: 0, max: 2000 }), ts: fen, tr: fc.integer({ min: 0, max: 2000 }) });
     let evaluated = 0;
     let reachable = 0;
+    let liftedByTeam = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.record({
@@ -194,8 +195,10 @@ describe('performance upgrades', () => {
           ranks: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 12, maxLength: 12 }),
           // Per member: this month, last month, and a month before (lifetime), each maybe absent.
           months: fc.array(fc.array(fc.option(figures, { freq: 2 }), { minLength: 3, maxLength: 3 }), { minLength: 12, maxLength: 12 }),
+          // Then a batch in which only downline members sold: team figures of this month move, nothing else.
+          teamDeltas: fc.array(fc.option(fc.record({ ts: fen, tr: fc.integer({ min: 0, max: 2000 }) }), { freq: 2 }), { minLength: 12, maxLength: 12 }),
         }),
-        async ({ sets, parents, ranks, months }) => {
+        async ({ sets, parents, ranks, months, teamDeltas }) => {
           const ids = await useLadder([{ name: '基础', rank: 1 }, ...sets.map((upgrade, i) => ({ name: `L${i + 2}`, rank: i + 2, upgrade }))]);
           const levelIdOfRank = (rank: number) => ids.get(rank === 1 ? '基础' : `L${rank}`)!;
           const members = await insertMembers(db(), 12);
@@ -211,22 +214,40 @@ describe('performance upgrades', () => {
           if (perf.length) await db().execute(sql.raw(`insert into member_performance (member_id, month, personal_settled, personal_refunded, personal_txns, team_settled, team_refunded, team_active) values ${perf.join(',')}`));
 
           const ladder = await readLadder(db());
-          const screened = new Set(await upgradeCandidates(db(), ladder, members, month));
+          const screened = new Set(await upgradeCandidates(db(), ladder, { personal: members, teamOnly: [] }, month));
           const facts = await loadFacts(db(), ladder, members, month, upgradeRanks(ladder));
           const held = await memberLevelRows(db(), members);
+          const reachedWith = (id: number, f: typeof facts) => highestReachable(ladder, levelOf(ladder, held.get(id)?.levelId), f.get(id)!);
           for (const id of members) {
             evaluated++;
-            const reached = highestReachable(ladder, levelOf(ladder, held.get(id)?.levelId), facts.get(id)!);
+            const reached = reachedWith(id, facts);
             if (reached) {
               reachable++;
               expect(screened.has(id), `member ${id} can reach ${reached.level.name} but the screen dropped it`).toBe(true);
+            }
+          }
+
+          // A team-only change: a member no level accepted before and one accepts now must pass the screen.
+          const teamOnly = members.filter((_, i) => teamDeltas[i]);
+          const deltas = members.flatMap((id, i) => (teamDeltas[i] ? [`(${id}, '${month}', 0, 0, 0, ${teamDeltas[i]!.ts}, ${teamDeltas[i]!.tr}, 0)`] : []));
+          if (deltas.length === 0) return;
+          await db().execute(sql.raw(`insert into member_performance as p (member_id, month, personal_settled, personal_refunded, personal_txns, team_settled, team_refunded, team_active) values ${deltas.join(',')}
+            on conflict (member_id, month) do update set team_settled = p.team_settled + excluded.team_settled, team_refunded = p.team_refunded + excluded.team_refunded`));
+          const after = await loadFacts(db(), ladder, members, month, upgradeRanks(ladder));
+          const screenedAfter = new Set(await upgradeCandidates(db(), ladder, { personal: [], teamOnly }, month));
+          for (const id of teamOnly) {
+            const reached = reachedWith(id, after);
+            if (reached && !reachedWith(id, facts)) {
+              liftedByTeam++;
+              expect(screenedAfter.has(id), `member ${id} reaches ${reached.level.name} after a team-only change but the screen dropped it`).toBe(true);
             }
           }
         },
       ),
       { numRuns: 25, seed: Number(process.env.PROPERTY_SEED ?? Date.now() % 1_000_000) },
     );
-    // Not vacuous: a fair share of the members could rise.
+    // Not vacuous: a fair share of the members could rise, and some only through their team's change.
     expect(reachable).toBeGreaterThan(evaluated / 10);
+    expect(liftedByTeam).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -1,5 +1,5 @@
 import type { Fen } from '../../lib/money.js';
-import { type ConditionSet, type ConditionSetResult, evaluateConditionSet, type LevelFacts, ranksAskedAbout } from './conditions.js';
+import { type ConditionSet, type ConditionSetResult, emptyConditionSet, evaluateConditionSet, type LevelFacts, ranksAskedAbout } from './conditions.js';
 
 /**
  * The ladder as plain data and the decisions made on it: what a save must
@@ -192,6 +192,23 @@ export function validateLadder(drafts: LevelDraft[], existingIds: ReadonlySet<nu
 }
 
 /** More direct members than anyone has: the screen's threshold for a level nobody can rise from. */
+/** Whether a condition set reads the team's figures (team performance of any period, or the team's increment). */
+export const readsTeamFigures = (set: ConditionSet) => set.conditions.some((c) => c.kind === 'team_performance' || (c.kind === 'increment' && c.scope === 'team'));
+
+/**
+ * The ladder as a change of team figures alone sees it. Such a change (an
+ * upline member whose downline sold) moves nothing a level reads unless its
+ * upgrade conditions read team figures: every other fact is what it was when
+ * the member was last evaluated, so a level that did not accept it then
+ * cannot now. Those levels keep their rank and place but count as not
+ * reachable by performance (no conditions). As everywhere in the event-driven
+ * evaluation, what no event announces (a ladder made easier, a new month) is
+ * the daily sweep's.
+ */
+export function teamDrivenLadder(ladder: Ladder): Ladder {
+  return { ...ladder, levels: ladder.levels.map((l) => (readsTeamFigures(l.upgrade) ? l : { ...l, upgrade: emptyConditionSet() })) };
+}
+
 export const NEVER_DIRECTS = 2_147_483_647;
 
 /** Figures above any threshold an operator can set: every performance condition holds. */

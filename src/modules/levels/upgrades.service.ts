@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.js';
 import { systemAuditContext } from '../audit/audit.service.js';
-import { monthOf, onPerformanceChanged, shiftMonth } from '../performance/performance.service.js';
+import { monthOf, onPerformanceChanged, type PerformanceChange, shiftMonth } from '../performance/performance.service.js';
 import type { LevelFacts } from './conditions.js';
 import { onSubtreeMoved } from '../referrals/tree.service.js';
-import { directsMayLift, hasPerformanceUpgrades, highestReachable, type Ladder, leastDirectsToRise, levelOf, mayRiseCountingAllDirects, NEVER_DIRECTS, upgradeRanks } from './ladder.js';
+import { directsMayLift, hasPerformanceUpgrades, highestReachable, type Ladder, leastDirectsToRise, levelOf, mayRiseCountingAllDirects, NEVER_DIRECTS, teamDrivenLadder, upgradeRanks } from './ladder.js';
 import { ladderAtVersion, readLadderForChange } from './ladder.service.js';
 import { type AppliedChange, applyLevelChanges, type LevelChange, loadFacts, memberLevelRows, parentsOf } from './member-level.service.js';
 
@@ -80,25 +80,31 @@ export async function evaluateParentsOf(tx: Db, memberIds: number[], month = cur
  * its performance rows (this month, last month and lifetime, exactly). The
  * test can only overstate, never miss: direct members at a minimum level
  * are counted as all direct members, everything else is what the full
- * evaluation reads.
+ * evaluation reads. Members whose own sales did not move (`teamOnly`, most
+ * of a batch) are tested against the levels that read team figures only
+ * (see teamDrivenLadder).
  */
-export async function upgradeCandidates(tx: Db, ladder: Ladder, memberIds: number[], month: string): Promise<number[]> {
+export async function upgradeCandidates(tx: Db, ladder: Ladder, change: PerformanceChange, month: string): Promise<number[]> {
+  const memberIds = [...change.personal, ...change.teamOnly];
   if (memberIds.length === 0 || !ladder.levels.some((l) => l.enabled && l.upgrade.conditions.length > 0)) return [];
+  const teamLadder = teamDrivenLadder(ladder);
 
   // First by level and direct count alone, every performance condition taken as met (conditions are
   // minimums, so this too can only overstate): most ancestors have too few direct members for any level
   // above theirs. They are dropped inside the database, after two key reads, instead of being shipped
   // here by the thousand: a member passes when its direct count reaches the least one its level could
-  // rise with (a level not in the list passes everyone).
-  const least = leastDirectsToRise(ladder);
-  const shortlist = await queryRows<{ id: number | string; level_id: number | string | null; direct_count: number | null }>(tx, sql`
-    select u.id, b.level_id, b.direct_count
-    from unnest(${`{${memberIds.join(',')}}`}::bigint[]) as u(id)
+  // rise with, on the ladder its change sees (a level not in the list passes everyone).
+  const least = [...leastDirectsToRise(ladder).map((l) => ({ ...l, teamOnly: false })), ...leastDirectsToRise(teamLadder).map((l) => ({ ...l, teamOnly: true }))];
+  const flag = (b: boolean) => (b ? 't' : 'f');
+  const shortlist = await queryRows<{ id: number | string; team_only: boolean; level_id: number | string | null; direct_count: number | null }>(tx, sql`
+    select u.id, u.team_only, b.level_id, b.direct_count
+    from unnest(${`{${memberIds.join(',')}}`}::bigint[], ${`{${memberIds.map((_, i) => flag(i >= change.personal.length)).join(',')}}`}::bool[]) as u(id, team_only)
     cross join lateral (select (select ml.level_id from member_levels ml where ml.member_id = u.id) as level_id,
       (select mt.direct_count from member_tree mt where mt.member_id = u.id) as direct_count) b
     where coalesce(b.direct_count, 0) >= coalesce((
-      select t.least from unnest(${`{${least.map((l) => l.levelId ?? 'NULL').join(',')}}`}::bigint[], ${`{${least.map((l) => l.directs ?? NEVER_DIRECTS).join(',')}}`}::int[]) as t(level_id, least)
-      where t.level_id is not distinct from b.level_id), 0)`);
+      select t.least from unnest(${`{${least.map((l) => l.levelId ?? 'NULL').join(',')}}`}::bigint[], ${`{${least.map((l) => flag(l.teamOnly)).join(',')}}`}::bool[],
+        ${`{${least.map((l) => l.directs ?? NEVER_DIRECTS).join(',')}}`}::int[]) as t(level_id, team_only, least)
+      where t.team_only = u.team_only and t.level_id is not distinct from b.level_id), 0)`);
   if (shortlist.length === 0) return [];
 
   const last = shiftMonth(month, -1);
@@ -131,7 +137,7 @@ export async function upgradeCandidates(tx: Db, ladder: Ladder, memberIds: numbe
       increment: { personal: thisMonth.personalNet - lastMonth.personalNet, team: thisMonth.teamNet - lastMonth.teamNet },
     };
     const current = levelOf(ladder, b.level_id === null ? null : Number(b.level_id));
-    if (mayRiseCountingAllDirects(ladder, current, performance, Number(b.direct_count ?? 0))) out.push(Number(r.id));
+    if (mayRiseCountingAllDirects(b.team_only ? teamLadder : ladder, current, performance, Number(b.direct_count ?? 0))) out.push(Number(r.id));
   }
   return out;
 }
@@ -141,10 +147,12 @@ onPerformanceChanged(async (tx, change) => {
   const month = currentMonth();
   const ladder = await readLadderForChange(tx);
   if (!hasPerformanceUpgrades(ladder)) return;
-  const changed = [...change.personal, ...change.teamOnly];
   const candidates: number[] = [];
-  for (let i = 0; i < changed.length; i += 10 * EVALUATION_CHUNK) {
-    candidates.push(...(await upgradeCandidates(tx, ladder, changed.slice(i, i + 10 * EVALUATION_CHUNK), month)));
+  const chunk = 10 * EVALUATION_CHUNK;
+  const p = change.personal.length;
+  for (let i = 0; i < p + change.teamOnly.length; i += chunk) {
+    const part = { personal: change.personal.slice(i, i + chunk), teamOnly: change.teamOnly.slice(Math.max(0, i - p), Math.max(0, i + chunk - p)) };
+    candidates.push(...(await upgradeCandidates(tx, ladder, part, month)));
   }
   await evaluateUpgrades(tx, candidates, month, ladder);
 });
