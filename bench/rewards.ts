@@ -124,6 +124,7 @@ try {
   async function phase(concurrency: number, perRequest: number, pushSeconds: number) {
     const before = await count(db);
     const cpu0 = cpuMs();
+    const client0 = process.cpuUsage();
     const t0 = Date.now();
     const deadline = t0 + pushSeconds * 1000;
     let accepted = 0;
@@ -139,14 +140,15 @@ try {
     while ((await count(db)) - before < accepted) await new Promise((r) => setTimeout(r, 50));
     const done = Date.now();
     const cpu1 = cpuMs();
+    const client = process.cpuUsage(client0);
     const perThousand = (ms: number) => (accepted ? Math.floor((ms * 1000) / accepted) : 0);
-    return { accepted, eps: (accepted * 1000) / (done - t0), pushRps: (accepted * 1000) / (pushedAt - t0), lagMs: done - pushedAt, serverCpu: perThousand(cpu1.server - cpu0.server), postgresCpu: perThousand(cpu1.postgres - cpu0.postgres) };
+    return { accepted, eps: (accepted * 1000) / (done - t0), pushRps: (accepted * 1000) / (pushedAt - t0), lagMs: done - pushedAt, serverCpu: perThousand(cpu1.server - cpu0.server), postgresCpu: perThousand(cpu1.postgres - cpu0.postgres), clientCpu: perThousand((client.user + client.system) / 1000) };
   }
 
   await phase(4, 1, 3); // warm-up: JIT, connection pools, plans
   console.error(`single-record pushes, ${clients} clients, ${seconds}s…`);
   // BENCH_PHASES=single or =batch runs only that phase (a profiling aid; the reported run has both).
-  const skipped = { accepted: 0, eps: 0, pushRps: 0, lagMs: 0, serverCpu: 0, postgresCpu: 0 };
+  const skipped = { accepted: 0, eps: 0, pushRps: 0, lagMs: 0, serverCpu: 0, postgresCpu: 0, clientCpu: 0 };
   const phases = process.env.BENCH_PHASES ?? 'single,batch';
   const single = phases.includes('single') ? await phase(clients, 1, seconds) : skipped;
   console.error(`1000-record pushes, 4 clients, ${seconds}s…`);
@@ -177,6 +179,9 @@ try {
       single_postgres_cpu_ms_per_1000: single.postgresCpu,
       batch_server_cpu_ms_per_1000: batch.serverCpu,
       batch_postgres_cpu_ms_per_1000: batch.postgresCpu,
+      // This process: the push client (building, signing and sending the records) shares the two cores.
+      single_client_cpu_ms_per_1000: single.clientCpu,
+      batch_client_cpu_ms_per_1000: batch.clientCpu,
       floor_one_event_eps: floor.one_event_per_commit_eps,
       floor_batch_100_eps: floor.batch_100_eps,
       single_ratio: Number((single.eps / floor.one_event_per_commit_eps).toFixed(3)),
