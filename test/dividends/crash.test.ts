@@ -85,7 +85,7 @@ describe.runIf(onPostgres)('settlement killed and restarted (PostgreSQL)', () =>
     await writeSettings(db(), actor, settlementSettingsDef, { ...s.value, approvalRequired: false }, s.version, (v) => v);
   }, 120_000);
   afterAll(async () => {
-    await database?.close();
+    await database?.dispose();
   });
 
   it('SIGKILL during statistics and during payment, run again: every qualifier paid exactly once, ledger clean', async () => {
