@@ -191,7 +191,6 @@ export function validateLadder(drafts: LevelDraft[], existingIds: ReadonlySet<nu
   return problems;
 }
 
-/** More direct members than anyone has: the screen's threshold for a level nobody can rise from. */
 /** Whether a condition set reads the team's figures (team performance of any period, or the team's increment). */
 export const readsTeamFigures = (set: ConditionSet) => set.conditions.some((c) => c.kind === 'team_performance' || (c.kind === 'increment' && c.scope === 'team'));
 
@@ -209,6 +208,7 @@ export function teamDrivenLadder(ladder: Ladder): Ladder {
   return { ...ladder, levels: ladder.levels.map((l) => (readsTeamFigures(l.upgrade) ? l : { ...l, upgrade: emptyConditionSet() })) };
 }
 
+/** More direct members than anyone has: the screen's threshold for a level nobody can rise from. */
 export const NEVER_DIRECTS = 2_147_483_647;
 
 /** Figures above any threshold an operator can set: every performance condition holds. */
