@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
+import fs from 'node:fs';
 import path from 'node:path';
 import { signPush } from '../src/modules/channels/push-signature.js';
 
@@ -12,7 +13,7 @@ export async function startServer(databaseUrl: string, dataKey: string, env: Rec
   const root = path.resolve(import.meta.dirname, '..');
   // BENCH_SERVER_NODE_ARGS: extra node flags for the server (e.g. --cpu-prof when profiling).
   const extra = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const server = spawn(process.execPath, [...extra, '--import', 'tsx', 'src/main.ts'], {
+  const server = spawn(process.execPath, [...extra, ...startArgs(root)], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '16', PORT: '0', LOG_LEVEL: 'error', DATA_ENCRYPTION_KEY: dataKey, NODE_ENV: 'production', BODY_LIMIT_BYTES: String(4 * 1024 * 1024), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -27,6 +28,18 @@ export async function startServer(databaseUrl: string, dataKey: string, env: Rec
     server.on('exit', (code) => reject(new Error(`server exited (${code})`)));
   });
   return { base, process: server };
+}
+
+/**
+ * The node arguments of `npm start` (its flags and entry point), read from
+ * package.json so the bench measures the server with the flags it runs with
+ * (npm itself is left out: it would be the process whose CPU is measured).
+ */
+export function startArgs(root: string): string[] {
+  const start: string = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.start;
+  const [command, ...args] = start.split(/\s+/);
+  if (command !== 'node' || args.length === 0) throw new Error(`expected "npm start" to run node, found: ${start}`);
+  return args;
 }
 
 /** Sends a signed push; resolves with the number of records accepted. */

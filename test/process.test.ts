@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startArgs } from '../bench/push-server.js';
 import { openPglite, queryRows } from '../src/db/client.js';
 import { credit } from '../src/modules/wallets/wallets.service.js';
 
@@ -28,11 +29,11 @@ function freshEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function launch(args: string[], env: NodeJS.ProcessEnv) {
+function launch(args: string[], env: NodeJS.ProcessEnv, loader = ['--import', 'tsx']) {
   // Own process group, so a SIGKILL fallback also reaches the node process tsx starts.
   // One node process with the tsx loader (as `npm start` runs it): signals reach the server itself,
   // not a wrapper that relays them.
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, [...loader, ...args], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   children.add(child);
   child.stdin!.on('error', () => {}); // a child that never reads stdin must not fail the test
   const out = { stdout: '', stderr: '' };
@@ -58,9 +59,9 @@ interface Server {
   stop(): Promise<number | null>;
 }
 
-/** Starts src/main.ts and resolves once it prints the URL it listens on. */
+/** Starts the server with the flags of `npm start` and resolves once it prints the URL it listens on. */
 async function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
-  const { child, out, exited } = launch(['src/main.ts'], env);
+  const { child, out, exited } = launch(startArgs(root), env, []);
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return exited;
     child.kill('SIGTERM');
