@@ -332,7 +332,9 @@ async function runScenario(memberCount: number, ops: Op[]): Promise<void> {
     const lotCredits = credits.filter((c) => c.lot);
     if (lotCredits.length > 0) {
       const rows = await queryRows<{ entry_id: unknown; closed_by: string | null; remaining: unknown }>(db(), sql`
-        select entry_id, closed_by, remaining from frozen_lots where member_id = any(${sql.param(ids.map(String))}::bigint[]) order by id`);
+        select f.entry_id, f.closed_by, case when f.closed_at is null then p.amount else 0 end as remaining
+        from frozen_lots f join ledger_postings p on p.entry_id = f.entry_id and p.account = 'wallet:frozen'
+        where p.member_id = any(${sql.param(ids.map(String))}::bigint[]) order by f.entry_id`);
       expect(
         rows.map((r) => ({ entryId: Number(r.entry_id), state: r.closed_by ?? 'open', remaining: BigInt(String(r.remaining)) })),
         `${label}: frozen lots`,
@@ -575,7 +577,8 @@ describe('ledger properties (model-based)', () => {
     expect(second).toEqual(first.map((r) => ({ entryId: r.entryId, created: false })));
     expect(await walletsOf([m])).toEqual(afterFirst);
     expect(await platformTotals()).toEqual(platformAfterFirst);
-    const [lots] = await queryRows<{ n: unknown }>(db(), sql`select count(*) as n from frozen_lots where member_id = ${m}`);
+    const [lots] = await queryRows<{ n: unknown }>(db(), sql`
+      select count(*) as n from frozen_lots f join ledger_postings p on p.entry_id = f.entry_id and p.account = 'wallet:frozen' where p.member_id = ${m}`);
     expect(Number(lots!.n)).toBe(1);
     const [entries] = await queryRows<{ n: unknown }>(db(), sql`select count(*) as n from ledger_entries where idempotency_key in ('replay-frozen', 'replay-available')`);
     expect(Number(entries!.n)).toBe(2);

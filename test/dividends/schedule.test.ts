@@ -67,7 +67,8 @@ describe('settlement schedule', () => {
     // Volume ¥1,000,000: 1% is ¥10,000 for the only 基础分红 qualifier.
     expect(w).toEqual({ frozen: '1000000', available: '0' });
     const [lot] = await queryRows<{ amount: string; days: number }>(db(), sql`
-      select amount::text, round(extract(epoch from release_at - now()) / 86400)::int as days from frozen_lots where member_id = ${id}`);
+      select p.amount::text, round(extract(epoch from f.release_at - now()) / 86400)::int as days
+      from frozen_lots f join ledger_postings p on p.entry_id = f.entry_id and p.account = 'wallet:frozen' where p.member_id = ${id}`);
     expect(lot).toEqual({ amount: '1000000', days: 5 });
     // Six days on, the release job frees it into available.
     await releaseDue(db(), { now: new Date(Date.now() + 6 * 86_400_000) });

@@ -356,10 +356,9 @@ export async function payNextTier(db: Db, actor: AuditContext, runId: number, st
       if (posted!.created) {
         amount = share * BigInt(members.length);
         if (run.pay_into === 'frozen') {
+          // One lot for the tier's entry: it holds every qualifier's frozen share.
           await tx.execute(sql`
-            insert into frozen_lots (member_id, entry_id, source_type, source_id, amount, remaining, release_at)
-            select member_id, ${posted!.entryId}, 'settlement_run', ${String(runId)}, share_fen, share_fen, now() + make_interval(days => ${run.freeze_days})
-            from settlement_qualifiers where run_id = ${runId} and tier_id = ${tier.tier_id}`);
+            insert into frozen_lots (entry_id, release_at) values (${posted!.entryId}, now() + make_interval(days => ${run.freeze_days}))`);
         }
       }
       await tx.execute(sql`update settlement_qualifiers set entry_id = ${posted!.entryId} where run_id = ${runId} and tier_id = ${tier.tier_id}`);

@@ -96,25 +96,21 @@ export const wallets = pgTable(
   // (fillfactor 70 is set in migration 0006: room on each page for HOT updates of hot wallets.)
 );
 
-/** Credits waiting in `frozen` until their release time (SPEC §9 freeze period). */
+/**
+ * Credits waiting in `frozen` until their release time (SPEC §9 freeze
+ * period), one lot per ledger entry: what it holds is the entry's own
+ * `wallet:frozen` postings, so the lot stores no amounts or members of its
+ * own. A reward event credits up to three members in one entry; a lot per
+ * member cost three rows and nine index entries per sale, for figures the
+ * postings already hold. A lot is released or clawed back whole.
+ */
 export const frozenLots = pgTable(
   'frozen_lots',
   {
-    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    memberId: bigint('member_id', { mode: 'number' }).notNull(),
-    entryId: bigint('entry_id', { mode: 'number' }).notNull(),
-    sourceType: text('source_type').notNull(),
-    sourceId: text('source_id').notNull(),
-    amount: bigint('amount', { mode: 'bigint' }).notNull(),
-    /** What is still frozen: the amount, or 0 once released or clawed back. */
-    remaining: bigint('remaining', { mode: 'bigint' }).notNull(),
+    entryId: bigint('entry_id', { mode: 'number' }).primaryKey(),
     releaseAt: timestamp('release_at', { withTimezone: true }).notNull(),
     closedAt: timestamp('closed_at', { withTimezone: true }),
     closedBy: text('closed_by', { enum: ['release', 'clawback'] }),
   },
-  (t) => [
-    index('frozen_lots_due_idx').on(t.releaseAt, t.id).where(sql`${t.closedAt} is null`),
-    index('frozen_lots_source_idx').on(t.sourceType, t.sourceId),
-    check('frozen_lots_remaining_check', sql`${t.remaining} >= 0 and ${t.remaining} <= ${t.amount}`),
-  ],
+  (t) => [index('frozen_lots_due_idx').on(t.releaseAt, t.entryId).where(sql`${t.closedAt} is null`)],
 );

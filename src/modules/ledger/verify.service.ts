@@ -73,7 +73,10 @@ export async function verifyLedger(db: Db, limit = 1000): Promise<LedgerReport> 
 
   const lots = await queryRows<{ member_id: string | number; frozen: unknown; lots: unknown }>(db, sql`
     select coalesce(w.member_id, l.member_id) as member_id, coalesce(w.frozen, 0) as frozen, coalesce(l.total, 0) as lots
-    from wallets w full outer join (select member_id, sum(remaining) as total from frozen_lots where closed_at is null group by member_id) l
+    from wallets w full outer join (
+      select p.member_id, sum(p.amount) as total from frozen_lots f
+      join ledger_postings p on p.entry_id = f.entry_id and p.account = 'wallet:frozen'
+      where f.closed_at is null group by p.member_id) l
       on l.member_id = w.member_id
     where coalesce(w.frozen, 0) <> coalesce(l.total, 0) limit ${limit}`);
   for (const r of lots) {

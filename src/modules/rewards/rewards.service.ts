@@ -192,8 +192,8 @@ async function writeRun(tx: Db, set: RuleSet, computed: Computed[]): Promise<voi
       level_rank: c.input.ancestors.find((a) => a.memberId === p.memberId)!.rank,
     })),
   );
-  // Frozen lots, one per member and entry: what the release job frees and a clawback takes back.
-  const lots = set.freezeDays > 0 ? paying.flatMap((c, i) => [...perMemberOf[i]!].map(([memberId, amount]) => ({ m: memberId, e: ids[i]!, st: entries[i]!.sourceType, si: entries[i]!.sourceId, a: amount.toString() }))) : [];
+  // Frozen lots, one per entry (it holds the entry's frozen postings): what the release job frees and a clawback takes back.
+  const lots = set.freezeDays > 0 ? ids : [];
   if (computed.length > 0) {
     const eventRows = computed.map((c) => ({
       event_id: c.event.id,
@@ -217,9 +217,8 @@ async function writeRun(tx: Db, set: RuleSet, computed: Computed[]): Promise<voi
           fixed_fen bigint, gross_fen bigint, amount_fen bigint, cuts jsonb, text text, entry_id bigint, day date, month date, level_rank int)
         returning 1),
       lots as (
-        insert into frozen_lots (member_id, entry_id, source_type, source_id, amount, remaining, release_at)
-        select m, e, st, si, a, a, now() + make_interval(days => ${set.freezeDays}::int)
-        from json_to_recordset(${JSON.stringify(lots)}::json) as t(m bigint, e bigint, st text, si text, a bigint)
+        insert into frozen_lots (entry_id, release_at)
+        select e, now() + make_interval(days => ${set.freezeDays}::int) from unnest(${`{${lots.join(',')}}`}::bigint[]) as e
         returning 1)
       insert into reward_events (event_id, kind, subject, member_id, base_fen, occurred_at, version, inputs, total_fen, entry_id)
       select * from json_to_recordset(${JSON.stringify(eventRows)}::json) as t(

@@ -46,14 +46,10 @@ export async function creditBatch(tx: Db, inputs: CreditInput[]): Promise<PostRe
   const lots = inputs.map((c, i) => ({ c, r: results[i]! })).filter(({ c, r }) => r.created && c.releaseAt);
   if (lots.length > 0) {
     await tx.execute(sql`
-      insert into frozen_lots (member_id, entry_id, source_type, source_id, amount, remaining, release_at)
-      select m, e, st, si, a, a, r from unnest(
-        ${sql.param(lots.map(({ c }) => String(c.memberId)))}::bigint[],
-        ${sql.param(lots.map(({ r }) => String(r.entryId)))}::bigint[],
-        ${sql.param(lots.map(({ c }) => c.sourceType))}::text[],
-        ${sql.param(lots.map(({ c }) => c.sourceId))}::text[],
-        ${sql.param(lots.map(({ c }) => c.amount.toString()))}::bigint[],
-        ${sql.param(lots.map(({ c }) => c.releaseAt!.toISOString()))}::timestamptz[]) as t(m, e, st, si, a, r)`);
+      insert into frozen_lots (entry_id, release_at)
+      select * from unnest(
+        ${`{${lots.map(({ r }) => r.entryId).join(',')}}`}::bigint[],
+        ${sql.param(lots.map(({ c }) => c.releaseAt!.toISOString()))}::timestamptz[])`);
   }
   return results;
 }
@@ -69,30 +65,36 @@ export async function releaseDue(db: Db, options: { now?: Date; batchSize?: numb
   let amount = 0n;
   for (let batch = 0; batch < (options.maxBatches ?? Number.MAX_SAFE_INTEGER); batch++) {
     const done = await db.transaction(async (tx) => {
-      const lots = await queryRows<{ id: number | string; member_id: number | string; remaining: unknown; source_type: string; source_id: string }>(tx, sql`
-        select id, member_id, remaining, source_type, source_id from frozen_lots
+      const lots = await queryRows<{ entry_id: number | string }>(tx, sql`
+        select entry_id from frozen_lots
         where closed_at is null and release_at <= ${(options.now ?? new Date()).toISOString()}::timestamptz
-        order by release_at, id limit ${batchSize} for update skip locked`);
+        order by release_at, entry_id limit ${batchSize} for update skip locked`);
       if (lots.length === 0) return null;
-      const entries: EntryInput[] = lots.map((l) => {
-        const value = BigInt(String(l.remaining));
-        return {
-          idempotencyKey: `release:lot:${l.id}`,
-          kind: 'release',
-          sourceType: l.source_type,
-          sourceId: l.source_id,
-          memo: '冻结期满，转入可用余额',
-          postings: [
-            { account: 'wallet:frozen', memberId: Number(l.member_id), amount: -value },
-            { account: 'wallet:available', memberId: Number(l.member_id), amount: value },
-          ],
-        };
-      });
-      await postBatch(tx, entries);
-      await tx.execute(sql`
-        update frozen_lots set remaining = 0, closed_at = now(), closed_by = 'release'
-        where id = any(${sql.param(lots.map((l) => String(l.id)))}::bigint[])`);
-      return { count: lots.length, amount: lots.reduce((s, l) => s + BigInt(String(l.remaining)), 0n) };
+      const entryIds = `{${lots.map((l) => l.entry_id).join(',')}}`;
+      // What each lot holds: its entry's frozen credits, per member.
+      const held = await queryRows<{ entry_id: number | string; source_type: string; source_id: string; member_id: number | string; amount: unknown }>(tx, sql`
+        select e.id as entry_id, e.source_type, e.source_id, p.member_id, sum(p.amount) as amount
+        from ledger_entries e join ledger_postings p on p.entry_id = e.id and p.account = 'wallet:frozen'
+        where e.id = any(${entryIds}::bigint[])
+        group by e.id, e.source_type, e.source_id, p.member_id
+        order by e.id, p.member_id`);
+      const byEntry = new Map<string, EntryInput>();
+      let total = 0n;
+      for (const h of held) {
+        const value = BigInt(String(h.amount));
+        if (value === 0n) continue;
+        total += value;
+        const key = String(h.entry_id);
+        let entry = byEntry.get(key);
+        if (!entry) {
+          entry = { idempotencyKey: `release:entry:${key}`, kind: 'release', sourceType: h.source_type, sourceId: h.source_id, memo: '冻结期满，转入可用余额', postings: [] };
+          byEntry.set(key, entry);
+        }
+        entry.postings.push({ account: 'wallet:frozen', memberId: Number(h.member_id), amount: -value }, { account: 'wallet:available', memberId: Number(h.member_id), amount: value });
+      }
+      await postBatch(tx, [...byEntry.values()]);
+      await tx.execute(sql`update frozen_lots set closed_at = now(), closed_by = 'release' where entry_id = any(${entryIds}::bigint[])`);
+      return { count: lots.length, amount: total };
     });
     if (!done) break;
     released += done.count;
@@ -130,12 +132,11 @@ export async function clawback(
     order by p.id`);
   if (postings.length === 0) return { entryId: null, created: false, reversed: 0n };
 
-  // Lots of this source still frozen: their credit comes back from frozen. Locked so the release job cannot race us.
-  const openLots = await queryRows<{ id: number | string; entry_id: number | string; member_id: number | string; remaining: unknown }>(tx, sql`
-    select id, entry_id, member_id, remaining from frozen_lots
-    where source_type = ${input.sourceType} and source_id = ${input.sourceId} and closed_at is null
-    order by id for update`);
-  const frozenByEntryMember = new Map(openLots.map((l) => [`${l.entry_id}:${l.member_id}`, BigInt(String(l.remaining))]));
+  // Entries of this source whose lot is still open: their credits come back from frozen. Locked so the release job cannot race us.
+  const sourceEntries = `{${[...new Set(postings.map((p) => p.entry_id))].join(',')}}`;
+  const openLots = await queryRows<{ entry_id: number | string }>(tx, sql`
+    select entry_id from frozen_lots where entry_id = any(${sourceEntries}::bigint[]) and closed_at is null order by entry_id for update`);
+  const frozenEntries = new Set(openLots.map((l) => String(l.entry_id)));
 
   let reversed = 0n;
   const out: EntryInput['postings'] = [];
@@ -148,11 +149,8 @@ export async function clawback(
     const memberId = Number(p.member_id);
     if (p.account === 'wallet:frozen' || p.account === 'wallet:available') {
       // A credit (amount > 0 originally): take it back from frozen if its lot is still open, else from available.
-      const open = frozenByEntryMember.get(`${p.entry_id}:${memberId}`) ?? 0n;
-      const fromFrozen = p.account === 'wallet:frozen' ? (open < -amount ? open : -amount) : 0n;
-      if (fromFrozen > 0n) out.push({ account: 'wallet:frozen', memberId, amount: -fromFrozen });
-      const rest = amount + fromFrozen;
-      if (rest !== 0n) out.push({ account: 'wallet:available', memberId, amount: rest });
+      if (p.account === 'wallet:frozen' && frozenEntries.has(String(p.entry_id))) out.push({ account: 'wallet:frozen', memberId, amount });
+      else out.push({ account: 'wallet:available', memberId, amount });
       if (amount < 0n) reversed += -amount;
     } else {
       out.push({ account: p.account as 'wallet:withdrawing', memberId, amount });
@@ -162,9 +160,7 @@ export async function clawback(
     { idempotencyKey: key, kind: 'clawback', sourceType: input.sourceType, sourceId: input.sourceId, memo: input.memo ?? '来源退款，收回奖励', postings: out },
   ]);
   if (result!.created && openLots.length > 0) {
-    await tx.execute(sql`
-      update frozen_lots set remaining = 0, closed_at = now(), closed_by = 'clawback'
-      where id = any(${sql.param(openLots.map((l) => String(l.id)))}::bigint[])`);
+    await tx.execute(sql`update frozen_lots set closed_at = now(), closed_by = 'clawback' where entry_id = any(${`{${[...frozenEntries].join(',')}}`}::bigint[])`);
   }
   return { entryId: result!.entryId, created: result!.created, reversed };
 }
