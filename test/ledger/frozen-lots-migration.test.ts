@@ -43,7 +43,7 @@ async function databaseBefore(): Promise<{ client: PGlite; db: Db }> {
 }
 
 /** Two members; entry 1 credits both into frozen, entry 2 credited the first and was released (entry 3). */
-async function oldShapeLedger(db: Db, secondLot: 'open' | 'released'): Promise<number[]> {
+async function oldShapeLedger(db: Db, secondLot: 'open' | 'released'): Promise<[number, number]> {
   const members = await queryRows<{ id: number }>(db, sql`
     insert into members (phone, password_hash, display_name) values ('13800000001', 'x', 'A'), ('13800000002', 'x', 'B') returning id`);
   const [a, b] = members.map((m) => Number(m.id)) as [number, number];
