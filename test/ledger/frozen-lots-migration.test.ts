@@ -95,7 +95,8 @@ describe('migration 0020: frozen lots per entry', () => {
       expect((await verifyLedger(db)).problems).toEqual([]);
 
       const released = await releaseDue(db, { now: new Date('2026-12-02T00:00:00Z') });
-      expect(released).toEqual({ released: 1, amount: 500n });
+      // One lot, two members' credits.
+      expect(released).toEqual({ released: 2, amount: 500n });
       expect(await walletBalance(db, a)).toEqual({ frozen: 0n, available: 400n, withdrawing: 0n });
       expect(await walletBalance(db, b)).toEqual({ frozen: 0n, available: 200n, withdrawing: 0n });
       expect((await verifyLedger(db)).problems).toEqual([]);

@@ -58,6 +58,7 @@ export async function creditBatch(tx: Db, inputs: CreditInput[]): Promise<PostRe
  * Moves due frozen lots to available, a batch per transaction. Safe to run in
  * several processes at once: lots are claimed with SKIP LOCKED and every
  * release has its own idempotency key. Resumable: it only ever looks at open lots.
+ * Returns the members' credits released (a lot holds one per member it credits) and their sum.
  */
 export async function releaseDue(db: Db, options: { now?: Date; batchSize?: number; maxBatches?: number } = {}): Promise<{ released: number; amount: Fen }> {
   const batchSize = options.batchSize ?? 500;
@@ -80,10 +81,12 @@ export async function releaseDue(db: Db, options: { now?: Date; batchSize?: numb
         order by e.id, p.member_id`);
       const byEntry = new Map<string, EntryInput>();
       let total = 0n;
+      let credits = 0;
       for (const h of held) {
         const value = BigInt(String(h.amount));
         if (value === 0n) continue;
         total += value;
+        credits++;
         const key = String(h.entry_id);
         let entry = byEntry.get(key);
         if (!entry) {
@@ -94,12 +97,12 @@ export async function releaseDue(db: Db, options: { now?: Date; batchSize?: numb
       }
       await postBatch(tx, [...byEntry.values()]);
       await tx.execute(sql`update frozen_lots set closed_at = now(), closed_by = 'release' where entry_id = any(${entryIds}::bigint[])`);
-      return { count: lots.length, amount: total };
+      return { lots: lots.length, credits, amount: total };
     });
     if (!done) break;
-    released += done.count;
+    released += done.credits;
     amount += done.amount;
-    if (done.count < batchSize) break;
+    if (done.lots < batchSize) break;
   }
   return { released, amount };
 }
