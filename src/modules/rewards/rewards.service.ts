@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../../db/client.js';
+import { type Db, intArrayLiteral, queryRows, textArrayLiteral } from '../../db/client.js';
 import type { Fen } from '../../lib/money.js';
 import { type EntryInput, postBatch, reserveEntryIds } from '../ledger/ledger.service.js';
 import { dayOf } from '../levels/level-jobs.js';
@@ -168,61 +168,51 @@ async function writeRun(tx: Db, set: RuleSet, computed: Computed[]): Promise<voi
     };
   });
 
-  // Rows travel as one JSON document per table (bigints as strings): PostgreSQL parses it natively, where
-  // a dozen array parameters would each be quoted element by element by the driver.
-  const payoutRows = paying.flatMap((c) =>
-    c.result.payouts.map((p) => ({
-      event_id: c.event.id,
-      member_id: p.memberId,
-      generation: p.generation,
-      kind: p.source.kind,
-      rule_id: p.source.kind === 'rule' ? p.source.ruleId : null,
-      version: set.version,
-      trigger: c.event.kind,
-      base_fen: p.baseFen.toString(),
-      rate_ppm: p.ratePpm,
-      fixed_fen: p.fixedFen.toString(),
-      gross_fen: p.grossFen.toString(),
-      amount_fen: p.amountFen.toString(),
-      cuts: p.cuts.length ? p.cuts.map((x) => ({ kind: x.kind, fen: x.fen.toString(), roomFen: x.roomFen.toString() })) : null,
-      text: p.text,
-      entry_id: entryOf.get(c.event.id),
-      day: c.event.day,
-      month: c.event.month,
-      level_rank: c.input.ancestors.find((a) => a.memberId === p.memberId)!.rank,
-    })),
-  );
+  // Columns travel as array literals (and the engine inputs as one JSON array): a JSON document with a
+  // key per value was three times the bytes, and the bytes are what both sides pay for.
+  const payouts = paying.flatMap((c, i) => c.result.payouts.map((p) => ({ eord: i + 1, c, p })));
+  const cutsOf = (p: (typeof payouts)[number]['p']) => (p.cuts.length ? JSON.stringify(p.cuts.map((x) => ({ kind: x.kind, fen: x.fen.toString(), roomFen: x.roomFen.toString() }))) : null);
   // Frozen lots, one per entry (it holds the entry's frozen postings): what the release job frees and a clawback takes back.
   const lots = set.freezeDays > 0 ? ids : [];
   if (computed.length > 0) {
-    const eventRows = computed.map((c) => ({
-      event_id: c.event.id,
-      kind: c.event.kind,
-      subject: c.source.subject,
-      member_id: c.event.memberId,
-      base_fen: c.event.baseFen.toString(),
-      occurred_at: c.event.occurredAt.toISOString(),
-      version: set.version,
-      inputs: c.snapshot,
-      total_fen: c.result.totalFen.toString(),
-      entry_id: entryOf.get(c.event.id) ?? null,
-    }));
-    // Payout lines, lots and event records in one statement: one round trip, one plan.
+    // Payout lines, lots and event records in one statement: one round trip, one plan. A payout names its
+    // event by position in the paying events (eord); the event's trigger, periods and entry come from there.
     // Callers pass only events without a record (the consumer skips those paid by their push), so every one is new.
     await tx.execute(sql`
-      with payouts as (
+      with pe as (
+        select * from unnest(${intArrayLiteral(paying.map((c) => c.event.id))}::bigint[], ${textArrayLiteral(paying.map((c) => c.event.kind))}::text[],
+          ${textArrayLiteral(paying.map((c) => c.event.day))}::date[], ${textArrayLiteral(paying.map((c) => c.event.month))}::date[],
+          ${intArrayLiteral(ids)}::bigint[]) with ordinality as t(event_id, kind, day, month, entry_id, eord)),
+      pp as (
+        select * from unnest(${intArrayLiteral(payouts.map((x) => x.eord))}::int[], ${intArrayLiteral(payouts.map((x) => x.p.memberId))}::bigint[],
+          ${intArrayLiteral(payouts.map((x) => x.p.generation))}::smallint[], ${textArrayLiteral(payouts.map((x) => x.p.source.kind))}::text[],
+          ${textArrayLiteral(payouts.map((x) => (x.p.source.kind === 'rule' ? x.p.source.ruleId : null)))}::text[],
+          ${intArrayLiteral(payouts.map((x) => x.p.baseFen))}::bigint[], ${intArrayLiteral(payouts.map((x) => x.p.ratePpm))}::int[],
+          ${intArrayLiteral(payouts.map((x) => x.p.fixedFen))}::bigint[], ${intArrayLiteral(payouts.map((x) => x.p.grossFen))}::bigint[],
+          ${intArrayLiteral(payouts.map((x) => x.p.amountFen))}::bigint[], ${textArrayLiteral(payouts.map((x) => cutsOf(x.p)))}::jsonb[],
+          ${textArrayLiteral(payouts.map((x) => x.p.text))}::text[],
+          ${intArrayLiteral(payouts.map((x) => x.c.input.ancestors.find((a) => a.memberId === x.p.memberId)!.rank))}::int[])
+          with ordinality as t(eord, member_id, generation, kind, rule_id, base_fen, rate_ppm, fixed_fen, gross_fen, amount_fen, cuts, text, level_rank, pord)),
+      payouts as (
         insert into reward_payouts (event_id, member_id, generation, kind, rule_id, version, trigger, base_fen, rate_ppm, fixed_fen, gross_fen, amount_fen, cuts, text, entry_id, day, month, level_rank)
-        select * from json_to_recordset(${JSON.stringify(payoutRows)}::json) as t(
-          event_id bigint, member_id bigint, generation smallint, kind text, rule_id text, version int, trigger text, base_fen bigint, rate_ppm int,
-          fixed_fen bigint, gross_fen bigint, amount_fen bigint, cuts jsonb, text text, entry_id bigint, day date, month date, level_rank int)
+        select pe.event_id, pp.member_id, pp.generation, pp.kind, pp.rule_id, ${set.version}::int, pe.kind, pp.base_fen, pp.rate_ppm, pp.fixed_fen, pp.gross_fen,
+          pp.amount_fen, pp.cuts, pp.text, pe.entry_id, pe.day, pe.month, pp.level_rank
+        from pp join pe on pe.eord = pp.eord order by pp.pord
         returning 1),
       lots as (
         insert into frozen_lots (entry_id, release_at)
-        select e, now() + make_interval(days => ${set.freezeDays}::int) from unnest(${`{${lots.join(',')}}`}::bigint[]) as e
-        returning 1)
+        select e, now() + make_interval(days => ${set.freezeDays}::int) from unnest(${intArrayLiteral(lots)}::bigint[]) as e
+        returning 1),
+      ev as (
+        select * from unnest(${intArrayLiteral(computed.map((c) => c.event.id))}::bigint[], ${textArrayLiteral(computed.map((c) => c.event.kind))}::text[],
+          ${textArrayLiteral(computed.map((c) => c.source.subject))}::text[], ${intArrayLiteral(computed.map((c) => c.event.memberId))}::bigint[],
+          ${intArrayLiteral(computed.map((c) => c.event.baseFen))}::bigint[], ${textArrayLiteral(computed.map((c) => c.event.occurredAt.toISOString()))}::timestamptz[],
+          ${intArrayLiteral(computed.map((c) => c.result.totalFen))}::bigint[], ${intArrayLiteral(computed.map((c) => entryOf.get(c.event.id) ?? null))}::bigint[])
+          with ordinality as t(event_id, kind, subject, member_id, base_fen, occurred_at, total_fen, entry_id, ord)),
+      inp as (select value, ord from json_array_elements(${JSON.stringify(computed.map((c) => c.snapshot))}::json) with ordinality as j(value, ord))
       insert into reward_events (event_id, kind, subject, member_id, base_fen, occurred_at, version, inputs, total_fen, entry_id)
-      select * from json_to_recordset(${JSON.stringify(eventRows)}::json) as t(
-        event_id bigint, kind text, subject text, member_id bigint, base_fen bigint, occurred_at timestamptz, version int, inputs json, total_fen bigint, entry_id bigint)`);
+      select ev.event_id, ev.kind, ev.subject, ev.member_id, ev.base_fen, ev.occurred_at, ${set.version}::int, inp.value, ev.total_fen, ev.entry_id
+      from ev join inp on inp.ord = ev.ord order by ev.ord`);
   }
   const posted = await postBatch(tx, entries);
   // An entry that already existed would mean an event paid before without its record: refuse rather than write lines twice.
