@@ -96,33 +96,30 @@ export async function upgradeCandidates(tx: Db, ladder: Ladder, change: Performa
   // rise with, on the ladder its change sees (a level not in the list passes everyone).
   const least = [...leastDirectsToRise(ladder).map((l) => ({ ...l, teamOnly: false })), ...leastDirectsToRise(teamLadder).map((l) => ({ ...l, teamOnly: true }))];
   const flag = (b: boolean) => (b ? 't' : 'f');
-  const shortlist = await queryRows<{ id: number | string; team_only: boolean; level_id: number | string | null; direct_count: number | null }>(tx, sql`
-    select u.id, u.team_only, b.level_id, b.direct_count
-    from unnest(${`{${memberIds.join(',')}}`}::bigint[], ${`{${memberIds.map((_, i) => flag(i >= change.personal.length)).join(',')}}`}::bool[]) as u(id, team_only)
-    cross join lateral (select (select ml.level_id from member_levels ml where ml.member_id = u.id) as level_id,
-      (select mt.direct_count from member_tree mt where mt.member_id = u.id) as direct_count) b
-    where coalesce(b.direct_count, 0) >= coalesce((
-      select t.least from unnest(${`{${least.map((l) => l.levelId ?? 'NULL').join(',')}}`}::bigint[], ${`{${least.map((l) => flag(l.teamOnly)).join(',')}}`}::bool[],
-        ${`{${least.map((l) => l.directs ?? NEVER_DIRECTS).join(',')}}`}::int[]) as t(level_id, team_only, least)
-      where t.team_only = u.team_only and t.level_id is not distinct from b.level_id), 0)`);
-  if (shortlist.length === 0) return [];
-
   const last = shiftMonth(month, -1);
-  const rows = await queryRows<{ id: number | string; tp: string | null; tt: string | null; lp: string | null; lt: string | null; ap: string | null; at: string | null }>(tx, sql`
-    -- Per member: a range read of its own rows by key (a join would let the planner hash the whole table).
-    select u.id, f.tp, f.tt, f.lp, f.lt, f.ap, f.at
-    from unnest(${`{${shortlist.map((r) => r.id).join(',')}}`}::bigint[]) as u(id)
+  // Then, for those, the figures the ladder reads, in the same statement (no round trip of the shortlist):
+  // per member a range read of its own rows by key (a join would let the planner hash the whole table).
+  const rows = await queryRows<{ id: number | string; team_only: boolean; level_id: number | string | null; direct_count: number | null; tp: string | null; tt: string | null; lp: string | null; lt: string | null; ap: string | null; at: string | null }>(tx, sql`
+    with shortlist as (
+      select u.id, u.team_only, b.level_id, b.direct_count
+      from unnest(${`{${memberIds.join(',')}}`}::bigint[], ${`{${memberIds.map((_, i) => flag(i >= change.personal.length)).join(',')}}`}::bool[]) as u(id, team_only)
+      cross join lateral (select (select ml.level_id from member_levels ml where ml.member_id = u.id) as level_id,
+        (select mt.direct_count from member_tree mt where mt.member_id = u.id) as direct_count) b
+      where coalesce(b.direct_count, 0) >= coalesce((
+        select t.least from unnest(${`{${least.map((l) => l.levelId ?? 'NULL').join(',')}}`}::bigint[], ${`{${least.map((l) => flag(l.teamOnly)).join(',')}}`}::bool[],
+          ${`{${least.map((l) => l.directs ?? NEVER_DIRECTS).join(',')}}`}::int[]) as t(level_id, team_only, least)
+        where t.team_only = u.team_only and t.level_id is not distinct from b.level_id), 0))
+    select s.id, s.team_only, s.level_id, s.direct_count, f.tp, f.tt, f.lp, f.lt, f.ap, f.at
+    from shortlist s
     cross join lateral (
       select sum(p.personal_settled - p.personal_refunded) filter (where p.month = ${month}::date)::text as tp,
         sum(p.team_settled - p.team_refunded) filter (where p.month = ${month}::date)::text as tt,
         sum(p.personal_settled - p.personal_refunded) filter (where p.month = ${last}::date)::text as lp,
         sum(p.team_settled - p.team_refunded) filter (where p.month = ${last}::date)::text as lt,
         sum(p.personal_settled - p.personal_refunded)::text as ap, sum(p.team_settled - p.team_refunded)::text as at
-      from member_performance p where p.member_id = u.id) f`);
-  const basicsOf = new Map(shortlist.map((r) => [Number(r.id), r]));
+      from member_performance p where p.member_id = s.id) f`);
   const out: number[] = [];
   for (const r of rows) {
-    const b = basicsOf.get(Number(r.id))!;
     const fig = (personal: string | null, team: string | null, m: string) => {
       const p = BigInt(personal ?? 0);
       const t = BigInt(team ?? 0);
@@ -136,8 +133,8 @@ export async function upgradeCandidates(tx: Db, ladder: Ladder, change: Performa
       lifetime: { personalNet: BigInt(r.ap ?? 0), teamNet: BigInt(r.at ?? 0) },
       increment: { personal: thisMonth.personalNet - lastMonth.personalNet, team: thisMonth.teamNet - lastMonth.teamNet },
     };
-    const current = levelOf(ladder, b.level_id === null ? null : Number(b.level_id));
-    if (mayRiseCountingAllDirects(b.team_only ? teamLadder : ladder, current, performance, Number(b.direct_count ?? 0))) out.push(Number(r.id));
+    const current = levelOf(ladder, r.level_id === null ? null : Number(r.level_id));
+    if (mayRiseCountingAllDirects(r.team_only ? teamLadder : ladder, current, performance, Number(r.direct_count ?? 0))) out.push(Number(r.id));
   }
   return out;
 }

@@ -94,19 +94,20 @@ async function applyDeltas(tx: Db, deltas: Delta[]): Promise<number[]> {
       select * from unnest(${`{${deltas.map((d) => d.memberId).join(',')}}`}::bigint[], ${sql.param(deltas.map((d) => d.month))}::date[],
         ${`{${deltas.map((d) => d.settled).join(',')}}`}::bigint[], ${`{${deltas.map((d) => d.refunded).join(',')}}`}::bigint[],
         ${`{${deltas.map((d) => d.sales).join(',')}}`}::int[])),
-    act as (
-      select d.member_id, d.month, case when coalesce(p.personal_settled, 0) = 0 and d.s > 0 then 1 else 0 end as a
+    -- Whether this is the member's first sale of the month (it then adds 1 to each ancestor's team_active).
+    da as (
+      select d.*, case when coalesce(p.personal_settled, 0) = 0 and d.s > 0 then 1 else 0 end as a
       from d left join member_performance p on p.member_id = d.member_id and p.month = d.month),
-    all_rows as (
-      select member_id, month, s as ps, r as pr, n as pn, 0::bigint as ts, 0::bigint as tr, 0 as ta from d
-      union all
-      select anc, d.month, 0, 0, 0, d.s, d.r, act.a
-      from d join act on act.member_id = d.member_id and act.month = d.month
-      join member_tree mt on mt.member_id = d.member_id
-      cross join lateral unnest(mt.path) as anc),
+    -- The team sums along every path: the big part (a row per seller and ancestor), so only the three
+    -- team columns are summed here and the personal ones joined afterwards.
+    t as (
+      select anc as member_id, da.month, sum(da.s)::bigint as ts, sum(da.r)::bigint as tr, sum(da.a)::int as ta
+      from da join member_tree mt on mt.member_id = da.member_id cross join lateral unnest(mt.path) as anc
+      group by anc, da.month),
     g as (
-      select member_id, month, sum(ps)::bigint as ps, sum(pr)::bigint as pr, sum(pn)::int as pn, sum(ts)::bigint as ts, sum(tr)::bigint as tr, sum(ta)::int as ta
-      from all_rows group by member_id, month),
+      select coalesce(t.member_id, d.member_id) as member_id, coalesce(t.month, d.month) as month,
+        coalesce(d.s, 0) as ps, coalesce(d.r, 0) as pr, coalesce(d.n, 0) as pn, coalesce(t.ts, 0) as ts, coalesce(t.tr, 0) as tr, coalesce(t.ta, 0) as ta
+      from t full join d on d.member_id = t.member_id and d.month = t.month),
     up as (
       insert into member_performance as p (member_id, month, personal_settled, personal_refunded, personal_txns, team_settled, team_refunded, team_active)
       select member_id, month, ps, pr, pn, ts, tr, ta from g order by member_id, month
