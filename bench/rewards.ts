@@ -152,7 +152,8 @@ try {
   const phases = process.env.BENCH_PHASES ?? 'single,batch';
   const single = phases.includes('single') ? await phase(clients, 1, seconds) : skipped;
   console.error(`1000-record pushes, 4 clients, ${seconds}s…`);
-  const batch = phases.includes('batch') ? await phase(4, 1000, seconds) : skipped;
+  // BENCH_BATCH_CLIENTS=1 (a profiling aid): one pushing client, so statement times in pg_stat_statements are CPU, not lock waits.
+  const batch = phases.includes('batch') ? await phase(Number(process.env.BENCH_BATCH_CLIENTS ?? 4), 1000, seconds) : skipped;
 
   const [paid] = await queryRows<{ payouts: string; total: string }>(db, sql`select count(*)::text as payouts, coalesce(sum(amount_fen), 0)::text as total from reward_payouts`);
   const ledger = await verifyLedger(db);

@@ -100,15 +100,16 @@ export async function upgradeCandidates(tx: Db, ladder: Ladder, change: Performa
   // Then, for those, the figures the ladder reads, in the same statement (no round trip of the shortlist):
   // per member a range read of its own rows by key (a join would let the planner hash the whole table).
   const rows = await queryRows<{ id: number | string; team_only: boolean; level_id: number | string | null; direct_count: number | null; tp: string | null; tt: string | null; lp: string | null; lt: string | null; ap: string | null; at: string | null }>(tx, sql`
-    with shortlist as (
+    with least as materialized (
+      select * from unnest(${`{${least.map((l) => l.levelId ?? 'NULL').join(',')}}`}::bigint[], ${`{${least.map((l) => flag(l.teamOnly)).join(',')}}`}::bool[],
+        ${`{${least.map((l) => l.directs ?? NEVER_DIRECTS).join(',')}}`}::int[]) as t(level_id, team_only, least)),
+    shortlist as (
       select u.id, u.team_only, b.level_id, b.direct_count
       from unnest(${`{${memberIds.join(',')}}`}::bigint[], ${`{${memberIds.map((_, i) => flag(i >= change.personal.length)).join(',')}}`}::bool[]) as u(id, team_only)
       cross join lateral (select (select ml.level_id from member_levels ml where ml.member_id = u.id) as level_id,
         (select mt.direct_count from member_tree mt where mt.member_id = u.id) as direct_count) b
       where coalesce(b.direct_count, 0) >= coalesce((
-        select t.least from unnest(${`{${least.map((l) => l.levelId ?? 'NULL').join(',')}}`}::bigint[], ${`{${least.map((l) => flag(l.teamOnly)).join(',')}}`}::bool[],
-          ${`{${least.map((l) => l.directs ?? NEVER_DIRECTS).join(',')}}`}::int[]) as t(level_id, team_only, least)
-        where t.team_only = u.team_only and t.level_id is not distinct from b.level_id), 0))
+        select l.least from least l where l.team_only = u.team_only and l.level_id is not distinct from b.level_id), 0))
     select s.id, s.team_only, s.level_id, s.direct_count, f.tp, f.tt, f.lp, f.lt, f.ap, f.at
     from shortlist s
     cross join lateral (

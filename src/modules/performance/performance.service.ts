@@ -94,15 +94,19 @@ async function applyDeltas(tx: Db, deltas: Delta[]): Promise<number[]> {
       select * from unnest(${`{${deltas.map((d) => d.memberId).join(',')}}`}::bigint[], ${sql.param(deltas.map((d) => d.month))}::date[],
         ${`{${deltas.map((d) => d.settled).join(',')}}`}::bigint[], ${`{${deltas.map((d) => d.refunded).join(',')}}`}::bigint[],
         ${`{${deltas.map((d) => d.sales).join(',')}}`}::int[])),
-    -- Whether this is the member's first sale of the month (it then adds 1 to each ancestor's team_active).
-    da as (
-      select d.*, case when coalesce(p.personal_settled, 0) = 0 and d.s > 0 then 1 else 0 end as a
-      from d left join member_performance p on p.member_id = d.member_id and p.month = d.month),
+    -- Per seller, two key reads: its path, and whether this is its first sale of the month (then it adds 1
+    -- to each ancestor's team_active). Joins here let the planner scan both tables whole, once per batch,
+    -- and member_performance grows by a row per member and month. Materialized, so the reads happen once
+    -- per seller rather than once per path row.
+    da as materialized (
+      select d.*, mt.path,
+        case when d.s > 0 and coalesce((select p.personal_settled from member_performance p where p.member_id = d.member_id and p.month = d.month), 0) = 0 then 1 else 0 end as a
+      from d cross join lateral (select path from member_tree where member_id = d.member_id limit 1) mt),
     -- The team sums along every path: the big part (a row per seller and ancestor), so only the three
     -- team columns are summed here and the personal ones joined afterwards.
     t as (
       select anc as member_id, da.month, sum(da.s)::bigint as ts, sum(da.r)::bigint as tr, sum(da.a)::int as ta
-      from da join member_tree mt on mt.member_id = da.member_id cross join lateral unnest(mt.path) as anc
+      from da cross join lateral unnest(da.path) as anc
       group by anc, da.month),
     g as (
       select coalesce(t.member_id, d.member_id) as member_id, coalesce(t.month, d.month) as month,
@@ -119,8 +123,9 @@ async function applyDeltas(tx: Db, deltas: Delta[]): Promise<number[]> {
         team_refunded = p.team_refunded + excluded.team_refunded,
         team_active = p.team_active + excluded.team_active
       returning member_id)
-    select string_agg(distinct member_id::text, ',') as ids from up`);
-  return row?.ids ? row.ids.split(',').map(Number) : [];
+    select string_agg(member_id::text, ',') as ids from up`);
+  // A member with rows in two months comes back twice.
+  return row?.ids ? [...new Set(row.ids.split(',').map(Number))] : [];
 }
 
 /** Turns transaction events into per-(member, month) deltas, and lists those counted outside their own month. */
