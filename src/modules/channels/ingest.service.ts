@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { type Db, queryRows, queryRowsPrepared } from '../../db/client.js';
+import { type Db, intArrayLiteral, queryRows, queryRowsPrepared, textArrayLiteral } from '../../db/client.js';
 import { parseFen } from '../../lib/money.js';
 import type { TransactionEventPayload } from '../outbox/events.js';
 import { emitEvents, type NewOutboxEvent, type OutboxEvent } from '../outbox/outbox.service.js';
@@ -230,14 +230,14 @@ async function store(db: Db, channelId: string, unique: Valid[], results: (Recor
   const [row] = single ? await storeOneSale(db, channelId, candidates[0]!) : await (withRefunds ? queryRows : <T>(d: Db, q: SQL) => queryRowsPrepared<T>(d, 'ingest_store_v3', q))<StoredRow>(db, sql`
     with u as (
       select * from unnest(
-        ${sql.param(candidates.map((c) => c.txnId))}::text[],
-        ${sql.param(candidates.map((c) => c.merchantRef))}::text[],
-        ${`{${candidates.map((c) => c.amount).join(',')}}`}::bigint[],
-        ${sql.param(candidates.map((c) => c.status))}::text[],
-        ${sql.param(candidates.map((c) => c.occurredAt))}::timestamptz[],
-        ${sql.param(candidates.map((c) => c.originalTxnId))}::text[],
-        ${sql.param(candidates.map((c) => c.state))}::text[],
-        ${sql.param(candidates.map((c) => c.fingerprint))}::text[]) with ordinality as u(t, m, a, s, o, ot, st, f, ord)),
+        ${textArrayLiteral(candidates.map((c) => c.txnId))}::text[],
+        ${textArrayLiteral(candidates.map((c) => c.merchantRef))}::text[],
+        ${intArrayLiteral(candidates.map((c) => c.amount))}::bigint[],
+        ${textArrayLiteral(candidates.map((c) => c.status))}::text[],
+        ${textArrayLiteral(candidates.map((c) => c.occurredAt))}::timestamptz[],
+        ${textArrayLiteral(candidates.map((c) => c.originalTxnId))}::text[],
+        ${textArrayLiteral(candidates.map((c) => c.state))}::text[],
+        ${textArrayLiteral(candidates.map((c) => c.fingerprint))}::text[]) with ordinality as u(t, m, a, s, o, ot, st, f, ord)),
     -- One index probe per record (the LIMIT keeps the planner from hashing the whole merchants table instead).
     mm as (
       select u.*, cm.member_id from u

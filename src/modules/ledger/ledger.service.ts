@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../../db/client.js';
+import { type Db, intArrayLiteral, queryRows, textArrayLiteral } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import type { Fen } from '../../lib/money.js';
 import { type Account, type MemberAccount, memberAccounts } from './ledger.schema.js';
@@ -150,9 +150,6 @@ export async function postBatch(tx: Db, entries: EntryInput[]): Promise<PostResu
   });
 }
 
-/** A PostgreSQL array literal of integers; cheaper to build than the driver's generic (quoting) encoder. */
-const intArray = (values: readonly (number | bigint | string | null)[]) => `{${values.map((v) => (v === null ? 'NULL' : String(v))).join(',')}}`;
-
 /**
  * Entries, wallet updates and postings in one statement, the shape of the
  * pg-floor: one round trip per batch, and wallet rows locked only from their
@@ -182,13 +179,13 @@ async function insertEntries(tx: Db, unique: { entry: EntryInput; fingerprint: s
   const rows = await queryRows<{ inserted: { k: string; id: number | string }[] | null; wallets: unknown; expected: unknown }>(tx, sql`
     with e_in as (
       select * from unnest(
-        ${sql.param(unique.map((u) => u.entry.idempotencyKey))}::text[],
-        ${sql.param(unique.map((u) => u.entry.kind))}::text[],
-        ${sql.param(unique.map((u) => u.entry.sourceType))}::text[],
-        ${sql.param(unique.map((u) => u.entry.sourceId))}::text[],
-        ${sql.param(unique.map((u) => u.entry.memo ?? null))}::text[],
-        ${sql.param(unique.map((u) => u.fingerprint))}::text[],
-        ${intArray(unique.map((u) => u.entry.id ?? null))}::bigint[]) with ordinality as t(k, kind, st, si, memo, fp, id, ord)),
+        ${textArrayLiteral(unique.map((u) => u.entry.idempotencyKey))}::text[],
+        ${textArrayLiteral(unique.map((u) => u.entry.kind))}::text[],
+        ${textArrayLiteral(unique.map((u) => u.entry.sourceType))}::text[],
+        ${textArrayLiteral(unique.map((u) => u.entry.sourceId))}::text[],
+        ${textArrayLiteral(unique.map((u) => u.entry.memo ?? null))}::text[],
+        ${textArrayLiteral(unique.map((u) => u.fingerprint))}::text[],
+        ${intArrayLiteral(unique.map((u) => u.entry.id ?? null))}::bigint[]) with ordinality as t(k, kind, st, si, memo, fp, id, ord)),
     ins_e as (
       insert into ledger_entries (id, idempotency_key, kind, source_type, source_id, memo, fingerprint) overriding system value
       select coalesce(id, nextval('ledger_entries_id_seq')), k, kind, st, si, memo, fp from e_in order by ord
@@ -196,10 +193,10 @@ async function insertEntries(tx: Db, unique: { entry: EntryInput; fingerprint: s
       returning id, idempotency_key),
     p_in as (
       select * from unnest(
-        ${intArray(eord)}::int[],
-        ${sql.param(accounts)}::text[],
-        ${intArray(owners)}::bigint[],
-        ${intArray(amounts)}::bigint[]) with ordinality as t(eord, account, member_id, amount, pord)),
+        ${intArrayLiteral(eord)}::int[],
+        ${textArrayLiteral(accounts)}::text[],
+        ${intArrayLiteral(owners)}::bigint[],
+        ${intArrayLiteral(amounts)}::bigint[]) with ordinality as t(eord, account, member_id, amount, pord)),
     p_new as (
       select ie.id as entry_id, p.pord, p.account, p.member_id, p.amount
       from p_in p join e_in e on e.ord = p.eord join ins_e ie on ie.idempotency_key = e.k),

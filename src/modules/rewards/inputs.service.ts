@@ -33,36 +33,27 @@ export interface BatchFacts {
 /** Members of the events and their ≤ 3 ancestors: levels, status, and (when a condition reads it) performance of each event's month. */
 export async function loadBatchFacts(tx: Db, set: RuleSet, events: RewardEvent[]): Promise<BatchFacts> {
   const memberIds = [...new Set(events.map((e) => e.memberId))];
-  // Two plain primary-key reads (tree rows, then the people): cheaper than one clever statement.
-  const tree = await queryRowsPrepared<{ member_id: number | string; up3: (number | string)[] }>(tx, 'rewards_up3_v1', sql`
-    select member_id, up3 from member_tree where member_id = any(${`{${memberIds.join(',')}}`}::bigint[])`);
+  // Two plain primary-key reads (tree rows, then the people): cheaper than one clever statement. Each answers
+  // one JSON row: thousands of small rows cost the driver more to decode than the database to find.
+  const [tree] = await queryRowsPrepared<{ t: [number, number[]][] | null }>(tx, 'rewards_up3_v2', sql`
+    select json_agg(json_build_array(member_id, up3)) as t from member_tree where member_id = any(${`{${memberIds.join(',')}}`}::bigint[])`);
   const ancestorsOf = new Map<number, number[]>();
   const ids = new Set(memberIds);
-  for (const t of tree) {
-    const up = t.up3.map(Number).reverse();
-    ancestorsOf.set(Number(t.member_id), up);
+  for (const [memberId, up3] of tree?.t ?? []) {
+    const up = up3.reverse();
+    ancestorsOf.set(memberId, up);
     for (const a of up) ids.add(a);
   }
-  const rows = await queryRowsPrepared<{ member_id: number | string; level_id: number | string | null; status: string; onboarded: boolean }>(tx, 'rewards_people_v2', sql`
-    select m.id as member_id, m.status,
-      (select ml.level_id from member_levels ml where ml.member_id = m.id) as level_id,
-      coalesce((select oa.state = 'active' from onboarding_applications oa where oa.member_id = m.id), false) as onboarded
+  const [people] = await queryRowsPrepared<{ p: [number, number | null, boolean][] | null }>(tx, 'rewards_people_v3', sql`
+    select json_agg(json_build_array(m.id, (select ml.level_id from member_levels ml where ml.member_id = m.id),
+      m.status = 'active' and coalesce((select oa.state = 'active' from onboarding_applications oa where oa.member_id = m.id), false))) as p
     from members m
     where m.id = any(${`{${[...ids].join(',')}}`}::bigint[])`);
   const ladder = await readLadder(tx);
   const persons = new Map<number, Person>();
-  for (const r of rows) {
-    const id = Number(r.member_id);
-    const level = levelOf(ladder, r.level_id === null ? null : Number(r.level_id));
-    persons.set(id, {
-      memberId: id,
-      levelId: level.id,
-      levelName: level.name,
-      rank: level.rank,
-      ratePpm: level.rateProfitSharePpm,
-      active: r.status === 'active' && r.onboarded,
-      performance: zeroPerformance,
-    });
+  for (const [id, levelId, active] of people?.p ?? []) {
+    const level = levelOf(ladder, levelId);
+    persons.set(id, { memberId: id, levelId: level.id, levelName: level.name, rank: level.rank, ratePpm: level.rateProfitSharePpm, active, performance: zeroPerformance });
   }
   return { persons, ancestorsOf };
 }
