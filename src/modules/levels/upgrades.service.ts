@@ -99,7 +99,8 @@ export async function upgradeCandidates(tx: Db, ladder: Ladder, change: Performa
   const last = shiftMonth(month, -1);
   // Then, for those, the figures the ladder reads, in the same statement (no round trip of the shortlist):
   // per member a range read of its own rows by key (a join would let the planner hash the whole table).
-  const rows = await queryRows<{ id: number | string; team_only: boolean; level_id: number | string | null; direct_count: number | null; tp: string | null; tt: string | null; lp: string | null; lt: string | null; ap: string | null; at: string | null }>(tx, sql`
+  // One JSON row rather than a row per member: the driver decodes rows slowly, and a batch shortlists thousands.
+  const [found] = await queryRows<{ r: [number, boolean, number | null, number | null, string | null, string | null, string | null, string | null, string | null, string | null][] | null }>(tx, sql`
     with least as materialized (
       select * from unnest(${`{${least.map((l) => l.levelId ?? 'NULL').join(',')}}`}::bigint[], ${`{${least.map((l) => flag(l.teamOnly)).join(',')}}`}::bool[],
         ${`{${least.map((l) => l.directs ?? NEVER_DIRECTS).join(',')}}`}::int[]) as t(level_id, team_only, least)),
@@ -110,7 +111,7 @@ export async function upgradeCandidates(tx: Db, ladder: Ladder, change: Performa
         (select mt.direct_count from member_tree mt where mt.member_id = u.id) as direct_count) b
       where coalesce(b.direct_count, 0) >= coalesce((
         select l.least from least l where l.team_only = u.team_only and l.level_id is not distinct from b.level_id), 0))
-    select s.id, s.team_only, s.level_id, s.direct_count, f.tp, f.tt, f.lp, f.lt, f.ap, f.at
+    select json_agg(json_build_array(s.id, s.team_only, s.level_id, s.direct_count, f.tp, f.tt, f.lp, f.lt, f.ap, f.at)) as r
     from shortlist s
     cross join lateral (
       select sum(p.personal_settled - p.personal_refunded) filter (where p.month = ${month}::date)::text as tp,
@@ -119,23 +120,23 @@ export async function upgradeCandidates(tx: Db, ladder: Ladder, change: Performa
         sum(p.team_settled - p.team_refunded) filter (where p.month = ${last}::date)::text as lt,
         sum(p.personal_settled - p.personal_refunded)::text as ap, sum(p.team_settled - p.team_refunded)::text as at
       from member_performance p where p.member_id = s.id) f`);
+  const fig = (personal: string | null, team: string | null, m: string) => {
+    const p = BigInt(personal ?? 0);
+    const t = BigInt(team ?? 0);
+    return { month: m, personalSettled: 0n, personalRefunded: 0n, personalNet: p, personalSales: 0, teamNet: t, teamSettled: 0n, teamRefunded: 0n, teamActive: 0 };
+  };
   const out: number[] = [];
-  for (const r of rows) {
-    const fig = (personal: string | null, team: string | null, m: string) => {
-      const p = BigInt(personal ?? 0);
-      const t = BigInt(team ?? 0);
-      return { month: m, personalSettled: 0n, personalRefunded: 0n, personalNet: p, personalSales: 0, teamNet: t, teamSettled: 0n, teamRefunded: 0n, teamActive: 0 };
-    };
-    const thisMonth = fig(r.tp, r.tt, month);
-    const lastMonth = fig(r.lp, r.lt, last);
+  for (const [id, teamOnly, levelId, directCount, tp, tt, lp, lt, ap, at] of found?.r ?? []) {
+    const thisMonth = fig(tp, tt, month);
+    const lastMonth = fig(lp, lt, last);
     const performance: LevelFacts['performance'] = {
       thisMonth,
       lastMonth,
-      lifetime: { personalNet: BigInt(r.ap ?? 0), teamNet: BigInt(r.at ?? 0) },
+      lifetime: { personalNet: BigInt(ap ?? 0), teamNet: BigInt(at ?? 0) },
       increment: { personal: thisMonth.personalNet - lastMonth.personalNet, team: thisMonth.teamNet - lastMonth.teamNet },
     };
-    const current = levelOf(ladder, r.level_id === null ? null : Number(r.level_id));
-    if (mayRiseCountingAllDirects(r.team_only ? teamLadder : ladder, current, performance, Number(r.direct_count ?? 0))) out.push(Number(r.id));
+    const current = levelOf(ladder, levelId);
+    if (mayRiseCountingAllDirects(teamOnly ? teamLadder : ladder, current, performance, directCount ?? 0)) out.push(id);
   }
   return out;
 }

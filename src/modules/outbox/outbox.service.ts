@@ -50,26 +50,27 @@ export async function consumeEvents<T extends DomainEventType>(
       select last_xid::text as last_xid, last_id from outbox_cursors where consumer = ${consumer} for update`);
     // Below the snapshot's xmin every transaction has ended, so nothing can still appear behind the cursor.
     // Order by the xid8 column itself: its text form would sort "100" before "99" and skip events.
-    const rows = await queryRows<{ id: number | string; xid_text: string; type: string; subject: string; payload: unknown; created_at: string | Date; skipped: boolean }>(tx, sql`
-      select id, xid::text as xid_text, type, subject, case when skipped then null else payload end as payload, created_at, skipped
+    // One JSON row: a batch is thousands of events, and rows cost the driver more to decode than their JSON.
+    const [batch] = await queryRows<{ e: [number, string, string, string, unknown, string, boolean][] | null }>(tx, sql`
+      select json_agg(json_build_array(id, xid::text, type, subject, case when skipped then null else payload end, created_at, skipped) order by xid, id) as e
       from (
         select id, xid, type, subject, payload, created_at, ${options.skip ? sql`(${options.skip})` : sql`false`} as skipped from outbox_events
         where (xid, id) > (${cursor!.last_xid}::xid8, ${cursor!.last_id}::bigint)
           and xid < pg_snapshot_xmin(pg_current_snapshot())
           and type = any(${sql.param(types)}::text[])
-        order by outbox_events.xid, outbox_events.id limit ${limit}) w
-      order by xid, id`);
+        order by outbox_events.xid, outbox_events.id limit ${limit}) w`);
+    const rows = batch?.e ?? [];
     if (rows.length === 0) return 0;
-    const events = rows.filter((r) => !r.skipped);
+    const events = rows.filter((r) => !r[6]);
     if (events.length > 0) {
       await handler(
         tx,
-        events.map((r) => ({ id: Number(r.id), type: r.type, subject: r.subject, payload: r.payload as DomainEvents[T], createdAt: new Date(r.created_at) })),
+        events.map(([id, , type, subject, payload, createdAt]) => ({ id, type, subject, payload: payload as DomainEvents[T], createdAt: new Date(createdAt) })),
       );
     }
-    const last = rows.at(-1)!;
+    const [lastId, lastXid] = rows.at(-1)!;
     await tx.execute(sql`
-      update outbox_cursors set last_xid = ${last.xid_text}::xid8, last_id = ${last.id}, updated_at = now() where consumer = ${consumer}`);
+      update outbox_cursors set last_xid = ${lastXid}::xid8, last_id = ${lastId}, updated_at = now() where consumer = ${consumer}`);
     return rows.length;
   });
 }
