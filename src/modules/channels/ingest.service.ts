@@ -70,11 +70,7 @@ interface Candidate {
 }
 
 const fingerprintOf = (r: { merchant_ref: string; amount: bigint; status: string; occurred_at: string; original_txn_id?: string | undefined }) =>
-  crypto
-    .createHash('sha256')
-    .update(JSON.stringify([r.merchant_ref, r.amount.toString(), r.status, new Date(r.occurred_at).toISOString(), r.original_txn_id ?? null]))
-    .digest('hex')
-    .slice(0, 32);
+  crypto.hash('sha256', JSON.stringify([r.merchant_ref, r.amount.toString(), r.status, new Date(r.occurred_at).toISOString(), r.original_txn_id ?? null]), 'hex').slice(0, 32);
 
 const reject = (index: number, txnId: string | null, code: string, message: string): RecordResult => ({ index, channel_txn_id: txnId, result: 'rejected', code, message });
 
