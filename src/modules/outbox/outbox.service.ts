@@ -50,28 +50,32 @@ export async function consumeEvents<T extends DomainEventType>(
       select last_xid::text as last_xid, last_id from outbox_cursors where consumer = ${consumer} for update`);
     // Below the snapshot's xmin every transaction has ended, so nothing can still appear behind the cursor.
     // Order by the xid8 column itself: its text form would sort "100" before "99" and skip events.
-    // One JSON row: a batch is thousands of events, and rows cost the driver more to decode than their JSON.
-    const [batch] = await queryRows<{ e: [number, string, string, string, unknown, string, boolean][] | null }>(tx, sql`
-      select json_agg(json_build_array(id, xid::text, type, subject, case when skipped then null else payload end, created_at, skipped) order by xid, id) as e
-      from (
+    // One row: the events to hand over as JSON (a batch is thousands, and rows cost the driver more to
+    // decode than their JSON), how many the cursor passes, and where it stops. Skipped events are counted
+    // but never shipped.
+    const [batch] = await queryRows<{ e: [number, string, string, unknown, string][] | null; n: number | string; last: [number, string] | null }>(tx, sql`
+      with w as materialized (
         select id, xid, type, subject, payload, created_at, ${options.skip ? sql`(${options.skip})` : sql`false`} as skipped from outbox_events
         where (xid, id) > (${cursor!.last_xid}::xid8, ${cursor!.last_id}::bigint)
           and xid < pg_snapshot_xmin(pg_current_snapshot())
           and type = any(${sql.param(types)}::text[])
-        order by outbox_events.xid, outbox_events.id limit ${limit}) w`);
-    const rows = batch?.e ?? [];
-    if (rows.length === 0) return 0;
-    const events = rows.filter((r) => !r[6]);
+        order by outbox_events.xid, outbox_events.id limit ${limit})
+      select (select json_agg(json_build_array(id, type, subject, payload, created_at) order by xid, id) from w where not skipped) as e,
+        (select count(*) from w) as n,
+        (select json_build_array(id, xid::text) from w order by xid desc, id desc limit 1) as last`);
+    const passed = Number(batch?.n ?? 0);
+    if (passed === 0) return 0;
+    const events = batch!.e ?? [];
     if (events.length > 0) {
       await handler(
         tx,
-        events.map(([id, , type, subject, payload, createdAt]) => ({ id, type, subject, payload: payload as DomainEvents[T], createdAt: new Date(createdAt) })),
+        events.map(([id, type, subject, payload, createdAt]) => ({ id, type, subject, payload: payload as DomainEvents[T], createdAt: new Date(createdAt) })),
       );
     }
-    const [lastId, lastXid] = rows.at(-1)!;
+    const [lastId, lastXid] = batch!.last!;
     await tx.execute(sql`
       update outbox_cursors set last_xid = ${lastXid}::xid8, last_id = ${lastId}, updated_at = now() where consumer = ${consumer}`);
-    return rows.length;
+    return passed;
   });
 }
 
