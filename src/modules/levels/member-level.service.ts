@@ -1,5 +1,5 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../../db/client.js';
+import { type Db, intArrayLiteral, queryRows } from '../../db/client.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { members } from '../members/members.schema.js';
@@ -9,14 +9,12 @@ import { type Ladder, levelById, levelOf } from './ladder.js';
 import { readLadderForChange } from './ladder.service.js';
 import { type LevelCause, levelHistory, memberLevels } from './levels.schema.js';
 
-export const idArray = (ids: readonly number[]) => `{${ids.join(',')}}`;
-
 export type MemberLevelRow = typeof memberLevels.$inferSelect;
 
 /** The recorded levels of these members (members without a row stand at the lowest enabled level). */
 export async function memberLevelRows(db: Db, memberIds: number[], lock = false): Promise<Map<number, MemberLevelRow>> {
   if (memberIds.length === 0) return new Map();
-  const query = db.select().from(memberLevels).where(sql`${memberLevels.memberId} = any(${idArray(memberIds)}::bigint[])`).orderBy(memberLevels.memberId);
+  const query = db.select().from(memberLevels).where(sql`${memberLevels.memberId} = any(${intArrayLiteral(memberIds)}::bigint[])`).orderBy(memberLevels.memberId);
   const rows = lock ? await query.for('update') : await query;
   return new Map(rows.map((r) => [r.memberId, r]));
 }
@@ -30,7 +28,7 @@ export async function memberLevelRows(db: Db, memberIds: number[], lock = false)
 export async function loadFacts(db: Db, ladder: Ladder, memberIds: number[], month: string, ranks: number[]): Promise<Map<number, LevelFacts>> {
   const out = new Map<number, LevelFacts>();
   if (memberIds.length === 0) return out;
-  const ids = idArray(memberIds);
+  const ids = intArrayLiteral(memberIds);
   const lowestRank = ladder.levels.find((l) => l.enabled)?.rank ?? 0;
   // Sequential on purpose: this runs inside the caller's transaction, on one connection.
   const perf = await performanceFacts(db, memberIds, month);
@@ -95,8 +93,8 @@ export async function applyLevelChanges(
       : sql`ml.level_id = excluded.previous_level_id`;
   const rows = await queryRows<{ member_id: number | string; from_level_id: number | string | null; to_level_id: number | string }>(tx, sql`
     with input(member_id, to_level, from_level, reason) as (
-      select * from unnest(${idArray(sorted.map((c) => c.memberId))}::bigint[], ${idArray(sorted.map((c) => c.toLevelId))}::bigint[],
-        ${idArray(sorted.map((c) => c.fromLevelId))}::bigint[], ${sql.param(sorted.map((c) => c.reason))}::text[])),
+      select * from unnest(${intArrayLiteral(sorted.map((c) => c.memberId))}::bigint[], ${intArrayLiteral(sorted.map((c) => c.toLevelId))}::bigint[],
+        ${intArrayLiteral(sorted.map((c) => c.fromLevelId))}::bigint[], ${sql.param(sorted.map((c) => c.reason))}::text[])),
     changed as (
       insert into member_levels as ml (member_id, level_id, previous_level_id, cause, since)
       select member_id, to_level, from_level, ${how.cause}::text, now() from input order by member_id
@@ -129,7 +127,7 @@ export async function recordUnchanged(tx: Db, entry: { memberId: number; levelId
 export async function parentsOf(db: Db, memberIds: number[]): Promise<number[]> {
   if (memberIds.length === 0) return [];
   const rows = await queryRows<{ parent_id: number | string }>(db, sql`
-    select distinct parent_id from member_tree where member_id = any(${idArray(memberIds)}::bigint[]) and parent_id is not null`);
+    select distinct parent_id from member_tree where member_id = any(${intArrayLiteral(memberIds)}::bigint[]) and parent_id is not null`);
   return rows.map((r) => Number(r.parent_id));
 }
 

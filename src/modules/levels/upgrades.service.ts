@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../../db/client.js';
+import { type Db, intArrayLiteral, queryRows } from '../../db/client.js';
 import { systemAuditContext } from '../audit/audit.service.js';
 import { monthOf, onPerformanceChanged, type PerformanceChange, shiftMonth } from '../performance/performance.service.js';
 import type { LevelFacts } from './conditions.js';
@@ -102,11 +102,11 @@ export async function upgradeCandidates(tx: Db, ladder: Ladder, change: Performa
   // One JSON row rather than a row per member: the driver decodes rows slowly, and a batch shortlists thousands.
   const [found] = await queryRows<{ r: [number, boolean, number | null, number | null, string | null, string | null, string | null, string | null, string | null, string | null][] | null }>(tx, sql`
     with least as materialized (
-      select * from unnest(${`{${least.map((l) => l.levelId ?? 'NULL').join(',')}}`}::bigint[], ${`{${least.map((l) => flag(l.teamOnly)).join(',')}}`}::bool[],
-        ${`{${least.map((l) => l.directs ?? NEVER_DIRECTS).join(',')}}`}::int[]) as t(level_id, team_only, least)),
+      select * from unnest(${intArrayLiteral(least.map((l) => l.levelId ?? null))}::bigint[], ${`{${least.map((l) => flag(l.teamOnly)).join(',')}}`}::bool[],
+        ${intArrayLiteral(least.map((l) => l.directs ?? NEVER_DIRECTS))}::int[]) as t(level_id, team_only, least)),
     shortlist as (
       select u.id, u.team_only, b.level_id, b.direct_count
-      from unnest(${`{${memberIds.join(',')}}`}::bigint[], ${`{${memberIds.map((_, i) => flag(i >= change.personal.length)).join(',')}}`}::bool[]) as u(id, team_only)
+      from unnest(${intArrayLiteral(memberIds)}::bigint[], ${`{${memberIds.map((_, i) => flag(i >= change.personal.length)).join(',')}}`}::bool[]) as u(id, team_only)
       cross join lateral (select (select ml.level_id from member_levels ml where ml.member_id = u.id) as level_id,
         (select mt.direct_count from member_tree mt where mt.member_id = u.id) as direct_count) b
       where coalesce(b.direct_count, 0) >= coalesce((

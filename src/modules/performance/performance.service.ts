@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../../db/client.js';
+import { type Db, intArrayLiteral, queryRows } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import type { Fen } from '../../lib/money.js';
 import type { TransactionEventPayload } from '../outbox/events.js';
@@ -91,9 +91,9 @@ async function applyDeltas(tx: Db, deltas: Delta[]): Promise<number[]> {
   // result row each would cost the driver more than the statement costs the database.
   const [row] = await queryRows<{ ids: string | null }>(tx, sql`
     with d(member_id, month, s, r, n) as (
-      select * from unnest(${`{${deltas.map((d) => d.memberId).join(',')}}`}::bigint[], ${sql.param(deltas.map((d) => d.month))}::date[],
-        ${`{${deltas.map((d) => d.settled).join(',')}}`}::bigint[], ${`{${deltas.map((d) => d.refunded).join(',')}}`}::bigint[],
-        ${`{${deltas.map((d) => d.sales).join(',')}}`}::int[])),
+      select * from unnest(${intArrayLiteral(deltas.map((d) => d.memberId))}::bigint[], ${sql.param(deltas.map((d) => d.month))}::date[],
+        ${intArrayLiteral(deltas.map((d) => d.settled))}::bigint[], ${intArrayLiteral(deltas.map((d) => d.refunded))}::bigint[],
+        ${intArrayLiteral(deltas.map((d) => d.sales))}::int[])),
     -- Per seller, two key reads: its path, and whether this is its first sale of the month (then it adds 1
     -- to each ancestor's team_active). Joins here let the planner scan both tables whole, once per batch,
     -- and member_performance grows by a row per member and month. Materialized, so the reads happen once

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { type Db, queryRows, queryRowsPrepared } from '../../db/client.js';
+import { type Db, intArrayLiteral, queryRows, queryRowsPrepared } from '../../db/client.js';
 import type { Fen } from '../../lib/money.js';
 import { readLadder } from '../levels/ladder.service.js';
 import { levelOf } from '../levels/ladder.js';
@@ -36,7 +36,7 @@ export async function loadBatchFacts(tx: Db, set: RuleSet, events: RewardEvent[]
   // Two plain primary-key reads (tree rows, then the people): cheaper than one clever statement. Each answers
   // one JSON row: thousands of small rows cost the driver more to decode than the database to find.
   const [tree] = await queryRowsPrepared<{ t: [number, number[]][] | null }>(tx, 'rewards_up3_v2', sql`
-    select json_agg(json_build_array(member_id, up3)) as t from member_tree where member_id = any(${`{${memberIds.join(',')}}`}::bigint[])`);
+    select json_agg(json_build_array(member_id, up3)) as t from member_tree where member_id = any(${intArrayLiteral(memberIds)}::bigint[])`);
   const ancestorsOf = new Map<number, number[]>();
   const ids = new Set(memberIds);
   for (const [memberId, up3] of tree?.t ?? []) {
@@ -48,7 +48,7 @@ export async function loadBatchFacts(tx: Db, set: RuleSet, events: RewardEvent[]
     select json_agg(json_build_array(m.id, (select ml.level_id from member_levels ml where ml.member_id = m.id),
       m.status = 'active' and coalesce((select oa.state = 'active' from onboarding_applications oa where oa.member_id = m.id), false))) as p
     from members m
-    where m.id = any(${`{${[...ids].join(',')}}`}::bigint[])`);
+    where m.id = any(${intArrayLiteral([...ids])}::bigint[])`);
   const ladder = await readLadder(tx);
   const persons = new Map<number, Person>();
   for (const [id, levelId, active] of people?.p ?? []) {
@@ -94,7 +94,7 @@ export async function loadUsage(tx: Db, facts: BatchFacts, events: RewardEvent[]
   const rows = await queryRows<{ member_id: number | string; rule_id: string | null; day: string; month: string; amount: string }>(tx, sql`
     select member_id, rule_id, day::text as day, month::text as month, sum(amount_fen)::text as amount
     from reward_payouts
-    where member_id = any(${`{${ids.join(',')}}`}::bigint[]) and month = any(${sql.param(months)}::date[]) and clawed_back_at is null
+    where member_id = any(${intArrayLiteral(ids)}::bigint[]) and month = any(${sql.param(months)}::date[]) and clawed_back_at is null
     group by member_id, rule_id, day, month`);
   const add = (key: string, fen: Fen) => usage.set(key, (usage.get(key) ?? 0n) + fen);
   for (const r of rows) {

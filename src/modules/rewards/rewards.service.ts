@@ -128,7 +128,7 @@ async function payRun(tx: Db, set: RuleSet, sources: AnyRewardEvent[], timeZone:
     // Caps read what was paid so far: lock the recipients' wallets first (ascending, as every poster does), so a
     // concurrent push paying the same member waits and then reads our payouts instead of the same old total.
     const recipients = [...new Set(events.flatMap((e) => facts.ancestorsOf.get(e.event.memberId) ?? []))].sort((a, b) => a - b);
-    if (recipients.length) await tx.execute(sql`select 1 from wallets where member_id = any(${`{${recipients.join(',')}}`}::bigint[]) order by member_id for update`);
+    if (recipients.length) await tx.execute(sql`select 1 from wallets where member_id = any(${intArrayLiteral(recipients)}::bigint[]) order by member_id for update`);
     usage = await loadUsage(tx, facts, events.map((e) => e.event));
   }
   const computed = computeRun(set, events, facts, performance, usage);
