@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { members } from '../members/members.schema.js';
 
 /**
@@ -41,6 +41,19 @@ export const memberTree = pgTable(
     /** Number of direct members (直推). */
     directCount: integer('direct_count').notNull().default(0),
     boundAt: timestamp('bound_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Copies of the member's own facts that every reward event reads for the
+     * seller and each of its three ancestors: its level (member_levels), its
+     * account status (members) and its onboarding state. Kept by triggers on
+     * those tables (migration 0021), each writing only its own column from
+     * its own new row, so concurrent changes cannot interleave wrongly. One
+     * key read here replaces three, thousands of times per batch.
+     */
+    levelId: bigint('level_id', { mode: 'number' }),
+    /** members.status = 'active' */
+    statusActive: boolean('status_active').notNull().default(false),
+    /** onboarding_applications.state = 'active' */
+    onboarded: boolean('onboarded').notNull().default(false),
   },
   (t) => [
     index('member_tree_parent_idx').on(t.parentId, t.memberId),

@@ -33,28 +33,28 @@ export interface BatchFacts {
 /** Members of the events and their ≤ 3 ancestors: levels, status, and (when a condition reads it) performance of each event's month. */
 export async function loadBatchFacts(tx: Db, set: RuleSet, events: RewardEvent[]): Promise<BatchFacts> {
   const memberIds = [...new Set(events.map((e) => e.memberId))];
-  // Two plain primary-key reads (tree rows, then the people): cheaper than one clever statement. Each answers
-  // one JSON row: thousands of small rows cost the driver more to decode than the database to find.
-  const [tree] = await queryRowsPrepared<{ t: [number, number[]][] | null }>(tx, 'rewards_up3_v2', sql`
-    select json_agg(json_build_array(member_id, up3)) as t from member_tree where member_id = any(${intArrayLiteral(memberIds)}::bigint[])`);
-  const ancestorsOf = new Map<number, number[]>();
-  const ids = new Set(memberIds);
-  for (const [memberId, up3] of tree?.t ?? []) {
-    const up = up3.reverse();
-    ancestorsOf.set(memberId, up);
-    for (const a of up) ids.add(a);
-  }
-  const [people] = await queryRowsPrepared<{ p: [number, number | null, boolean][] | null }>(tx, 'rewards_people_v3', sql`
-    select json_agg(json_build_array(m.id, (select ml.level_id from member_levels ml where ml.member_id = m.id),
-      m.status = 'active' and coalesce((select oa.state = 'active' from onboarding_applications oa where oa.member_id = m.id), false))) as p
-    from members m
-    where m.id = any(${intArrayLiteral([...ids])}::bigint[])`);
+  // Everything comes from tree rows, which carry each member's level and status (see referrals.schema.ts):
+  // the sellers' rows by key, then those of their nearest three ancestors not among them, in one statement.
+  // The ancestors' ids go to the index as one array (a join could hash the whole table). One JSON row:
+  // thousands of small rows cost the driver more to decode than the database to find.
+  const [row] = await queryRowsPrepared<{ s: [number, number[], number | null, boolean][] | null; a: [number, number | null, boolean][] | null }>(tx, 'rewards_people_v4', sql`
+    with s as materialized (
+      select member_id, up3, level_id, status_active and onboarded as active from member_tree where member_id = any(${intArrayLiteral(memberIds)}::bigint[]))
+    select (select json_agg(json_build_array(member_id, up3, level_id, active)) from s) as s,
+      (select json_agg(json_build_array(member_id, level_id, status_active and onboarded)) from member_tree
+       where member_id = any(array(select u from s, unnest(s.up3) as u except select member_id from s))) as a`);
   const ladder = await readLadder(tx);
   const persons = new Map<number, Person>();
-  for (const [id, levelId, active] of people?.p ?? []) {
+  const ancestorsOf = new Map<number, number[]>();
+  const person = (id: number, levelId: number | null, active: boolean) => {
     const level = levelOf(ladder, levelId);
     persons.set(id, { memberId: id, levelId: level.id, levelName: level.name, rank: level.rank, ratePpm: level.rateProfitSharePpm, active, performance: zeroPerformance });
+  };
+  for (const [memberId, up3, levelId, active] of row?.s ?? []) {
+    ancestorsOf.set(memberId, up3.reverse());
+    person(memberId, levelId, active);
   }
+  for (const [memberId, levelId, active] of row?.a ?? []) person(memberId, levelId, active);
   return { persons, ancestorsOf };
 }
 
