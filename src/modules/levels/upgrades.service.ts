@@ -91,9 +91,10 @@ export async function upgradeCandidates(tx: Db, ladder: Ladder, change: Performa
 
   // First by level and direct count alone, every performance condition taken as met (conditions are
   // minimums, so this too can only overstate): most ancestors have too few direct members for any level
-  // above theirs. They are dropped inside the database, after one key read (the tree row, which carries the level), instead of being shipped
-  // here by the thousand: a member passes when its direct count reaches the least one its level could
-  // rise with, on the ladder its change sees (a level not in the list passes everyone).
+  // above theirs. They are dropped inside the database, after one key read (the tree row, which carries
+  // the level too), instead of being shipped here by the thousand: a member passes when its direct count
+  // reaches the least one its level could rise with, on the ladder its change sees (a level not in the
+  // list passes everyone).
   const least = [...leastDirectsToRise(ladder).map((l) => ({ ...l, teamOnly: false })), ...leastDirectsToRise(teamLadder).map((l) => ({ ...l, teamOnly: true }))];
   const flag = (b: boolean) => (b ? 't' : 'f');
   const last = shiftMonth(month, -1);
@@ -107,7 +108,6 @@ export async function upgradeCandidates(tx: Db, ladder: Ladder, change: Performa
     shortlist as (
       select u.id, u.team_only, b.level_id, b.direct_count
       from unnest(${intArrayLiteral(memberIds)}::bigint[], ${`{${memberIds.map((_, i) => flag(i >= change.personal.length)).join(',')}}`}::bool[]) as u(id, team_only)
-      -- The tree row carries the member's level too (see referrals.schema.ts): one key read.
       left join lateral (select mt.level_id, mt.direct_count from member_tree mt where mt.member_id = u.id) b on true
       where coalesce(b.direct_count, 0) >= coalesce((
         select l.least from least l where l.team_only = u.team_only and l.level_id is not distinct from b.level_id), 0))
