@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
-import { consumeEvents, emitEvents } from '../../src/modules/outbox/outbox.service.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { consumeEvents, consumeEventWindow, emitEvents, windowEvents } from '../../src/modules/outbox/outbox.service.js';
+import { createTestDatabase, onPostgres, type TestDatabase } from '../helpers/database.js';
 import { waitForOutboxHorizon } from '../helpers/outbox.js';
 
 let database: TestDatabase;
@@ -65,5 +65,69 @@ describe('the outbox', () => {
       select c.last_id::text as last_id, (select max(id) from outbox_events)::text as max_id from outbox_cursors c where c.consumer = 'skipper'`);
     expect(cursor!.last_id).toBe(cursor!.max_id);
   });
-});
 
+  it('hands a SQL consumer its batches as windows: only its types, in order, limit by limit, and a failed batch comes back whole', async () => {
+    const db = database.db;
+    await db.transaction((tx) => emitEvents(tx, [2001, 2002, 2003].map(event)));
+    await db.transaction((tx) =>
+      emitEvents(tx, [{ type: 'onboarding_fee_paid', subject: 'test:fee', payload: { memberId: 1, orderId: 1, orderNo: 'X', amountFen: '1', paidAt: new Date().toISOString() } }]),
+    );
+    await db.transaction((tx) => emitEvents(tx, [2004, 2005].map(event)));
+    await waitForOutboxHorizon(db);
+    // Read inside the window by SQL, as the performance consumer does.
+    const ids = async (tx: typeof db, w: Parameters<typeof windowEvents>[0]) =>
+      (await queryRows<{ t: number }>(tx, sql`select (e.payload->>'transactionId')::int as t, e.type from ${windowEvents(w)} e order by e.xid, e.id`)).map((r) => r.t);
+
+    let failed: number[] = [];
+    await expect(consumeEventWindow(db, 'window', ['transaction_settled'], async (tx, w) => {
+      failed = await ids(tx, w);
+      throw new Error('handler failed');
+    }, 2)).rejects.toThrow('handler failed');
+    const batches: number[][] = [];
+    const counts: number[] = [];
+    for (;;) {
+      const n = await consumeEventWindow(db, 'window', ['transaction_settled'], async (tx, w) => void batches.push(await ids(tx, w)), 2);
+      counts.push(n);
+      if (n === 0) break;
+    }
+    expect(failed).toHaveLength(2);
+    expect(batches[0]).toEqual(failed);
+    // Earlier tests' events come first for this new consumer; ours follow, two at a time, the fee event left out.
+    const ours = batches.map((b) => b.filter((id) => id > 2000)).filter((b) => b.length > 0);
+    expect(ours.flat()).toEqual([2001, 2002, 2003, 2004, 2005]);
+    expect(batches.every((b) => b.length <= 2)).toBe(true);
+    expect(counts.slice(0, -1).reduce((a, b) => a + b, 0)).toBe(batches.flat().length);
+    expect(await consumeEventWindow(db, 'window', ['transaction_settled'], async () => {
+      throw new Error('no batch expected');
+    })).toBe(0);
+  });
+
+  it.skipIf(!onPostgres)('never lets a window pass an event whose transaction is still open (PostgreSQL)', async () => {
+    const db = database.db;
+    await consumeEventWindow(db, 'horizon', ['transaction_settled'], async () => {}, 100_000);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let emitted!: () => void;
+    const started = new Promise<void>((r) => (emitted = r));
+    // An earlier transaction emits first and stays open; a later one emits and commits.
+    const early = db.transaction(async (tx) => {
+      await emitEvents(tx, [event(3001)]);
+      emitted();
+      await held;
+    });
+    await started;
+    await db.transaction((tx) => emitEvents(tx, [event(3002)]));
+    const seen: number[] = [];
+    const take = () => consumeEventWindow(db, 'horizon', ['transaction_settled'], async (tx, w) => {
+      seen.push(...(await queryRows<{ t: number }>(tx, sql`select (e.payload->>'transactionId')::int as t from ${windowEvents(w)} e order by e.xid, e.id`)).map((r) => r.t));
+    }, 100);
+    expect(await take()).toBe(0);
+    release();
+    await early;
+    await waitForOutboxHorizon(db);
+    while ((await take()) > 0) {
+      /* drain */
+    }
+    expect(seen).toEqual([3001, 3002]);
+  });
+});

@@ -45,9 +45,7 @@ export async function consumeEvents<T extends DomainEventType>(
   options: { skip?: SQL } = {},
 ): Promise<number> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`insert into outbox_cursors (consumer) values (${consumer}) on conflict do nothing`);
-    const [cursor] = await queryRows<{ last_xid: string; last_id: number | string }>(tx, sql`
-      select last_xid::text as last_xid, last_id from outbox_cursors where consumer = ${consumer} for update`);
+    const cursor = await lockCursor(tx, consumer);
     // Below the snapshot's xmin every transaction has ended, so nothing can still appear behind the cursor.
     // Order by the xid8 column itself: its text form would sort "100" before "99" and skip events.
     // One row: the events to hand over as JSON (a batch is thousands, and rows cost the driver more to
@@ -56,7 +54,7 @@ export async function consumeEvents<T extends DomainEventType>(
     const [batch] = await queryRows<{ e: [number, string, string, unknown, string][] | null; n: number | string; last: [number, string] | null }>(tx, sql`
       with w as materialized (
         select id, xid, type, subject, payload, created_at, ${options.skip ? sql`(${options.skip})` : sql`false`} as skipped from outbox_events
-        where (xid, id) > (${cursor!.last_xid}::xid8, ${cursor!.last_id}::bigint)
+        where (xid, id) > (${cursor.xid}::xid8, ${cursor.id}::bigint)
           and xid < pg_snapshot_xmin(pg_current_snapshot())
           and type = any(${sql.param(types)}::text[])
         order by outbox_events.xid, outbox_events.id limit ${limit})
@@ -73,10 +71,81 @@ export async function consumeEvents<T extends DomainEventType>(
       );
     }
     const [lastId, lastXid] = batch!.last!;
-    await tx.execute(sql`
-      update outbox_cursors set last_xid = ${lastXid}::xid8, last_id = ${lastId}, updated_at = now() where consumer = ${consumer}`);
+    await moveCursor(tx, consumer, { xid: lastXid, id: lastId });
     return passed;
   });
+}
+
+/** A position in delivery order: an event's transaction id (xid8, as text) and its id. */
+export interface OutboxPosition {
+  xid: string;
+  id: number;
+}
+
+/**
+ * A consumer's next batch, left in the database: the events of `types` after
+ * `after` up to and including `upTo`, in delivery order. Every event in it
+ * belongs to a transaction that had ended when the window was taken (its xid
+ * is below that snapshot's xmin), so no event can join or leave it later:
+ * each statement that reads it in the batch's transaction sees the same rows.
+ */
+export interface EventWindow {
+  after: OutboxPosition;
+  upTo: OutboxPosition;
+  types: DomainEventType[];
+}
+
+/** The window's events as a FROM item: `from ${windowEvents(w)} e`. */
+export const windowEvents = (w: EventWindow): SQL => sql`(
+  select * from outbox_events
+  where (xid, id) > (${w.after.xid}::xid8, ${w.after.id}::bigint) and (xid, id) <= (${w.upTo.xid}::xid8, ${w.upTo.id}::bigint)
+    and type = any(${sql.param(w.types)}::text[]))`;
+
+/**
+ * consumeEvents for a consumer that does its work in SQL: the handler gets
+ * the batch as a window to read in its own statements instead of the events
+ * shipped to it, so a batch of thousands never travels to the process and
+ * back. Same guarantees: the cursor moves in the handler's transaction.
+ * Returns how many events the cursor moved past.
+ */
+export async function consumeEventWindow(
+  db: Db,
+  consumer: string,
+  types: DomainEventType[],
+  handler: (tx: Db, window: EventWindow) => Promise<void>,
+  limit = 500,
+): Promise<number> {
+  return db.transaction(async (tx) => {
+    const after = await lockCursor(tx, consumer);
+    const [batch] = await queryRows<{ n: number | string; last: [number, string] | null }>(tx, sql`
+      with w as materialized (
+        select id, xid from outbox_events
+        where (xid, id) > (${after.xid}::xid8, ${after.id}::bigint)
+          and xid < pg_snapshot_xmin(pg_current_snapshot())
+          and type = any(${sql.param(types)}::text[])
+        order by outbox_events.xid, outbox_events.id limit ${limit})
+      select (select count(*) from w) as n, (select json_build_array(id, xid::text) from w order by xid desc, id desc limit 1) as last`);
+    const passed = Number(batch?.n ?? 0);
+    if (passed === 0) return 0;
+    const [lastId, lastXid] = batch!.last!;
+    const upTo = { xid: lastXid, id: lastId };
+    await handler(tx, { after, upTo, types });
+    await moveCursor(tx, consumer, upTo);
+    return passed;
+  });
+}
+
+/** The consumer's cursor, locked for the batch's transaction (a consumer's first batch creates it). */
+async function lockCursor(tx: Db, consumer: string): Promise<OutboxPosition> {
+  await tx.execute(sql`insert into outbox_cursors (consumer) values (${consumer}) on conflict do nothing`);
+  const [cursor] = await queryRows<{ last_xid: string; last_id: number | string }>(tx, sql`
+    select last_xid::text as last_xid, last_id from outbox_cursors where consumer = ${consumer} for update`);
+  return { xid: cursor!.last_xid, id: Number(cursor!.last_id) };
+}
+
+async function moveCursor(tx: Db, consumer: string, to: OutboxPosition): Promise<void> {
+  await tx.execute(sql`
+    update outbox_cursors set last_xid = ${to.xid}::xid8, last_id = ${to.id}, updated_at = now() where consumer = ${consumer}`);
 }
 
 /**

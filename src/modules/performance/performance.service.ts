@@ -1,9 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { type Db, intArrayLiteral, queryRows } from '../../db/client.js';
+import { type Db, queryRows } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import type { Fen } from '../../lib/money.js';
-import type { TransactionEventPayload } from '../outbox/events.js';
-import { consumeEvents, drainConsumer, type OutboxEvent } from '../outbox/outbox.service.js';
+import { consumeEventWindow, drainConsumer, type EventWindow, windowEvents } from '../outbox/outbox.service.js';
 import { onSubtreeMoved, TREE_LOCK } from '../referrals/tree.service.js';
 
 export const PERFORMANCE_CONSUMER = 'performance';
@@ -44,24 +43,7 @@ export function parseMonth(value: string): string {
   return `${value}-01`;
 }
 
-export async function closedMonths(db: Db): Promise<Set<string>> {
-  const rows = await queryRows<{ month: string }>(db, sql`select month::text as month from performance_months`);
-  return new Set(rows.map((r) => r.month));
-}
-
-/**
- * The month a transaction counts in: the month it happened (refunds: the
- * month the refund settled), unless that month is closed — then the month
- * it reached us, so closed figures never change.
- */
-export function attributedMonth(occurredAt: Date, receivedAt: Date, closed: Set<string>, timeZone: string): string {
-  const m = monthOf(occurredAt, timeZone);
-  return closed.has(m) ? monthOf(receivedAt, timeZone) : m;
-}
-
 // ---------------------------------------------------------------- applying transactions
-
-type Delta = { memberId: number; month: string; settled: bigint; refunded: bigint; sales: number };
 
 /**
  * Whose figures a batch changed: `personal` sold or refunded themselves (their
@@ -80,20 +62,39 @@ export function onPerformanceChanged(listener: (tx: Db, change: PerformanceChang
 }
 
 /**
- * Adds per-(member, month) deltas to the members' personal figures and to the
- * team figures of all their ancestors, in one statement. A member counts as
- * active in a month from its first settled sale; that adds 1 to each
- * ancestor's `team_active` once. Returns every member whose row changed.
+ * Applies a batch of transaction events in one statement, without the
+ * events leaving the database: each counts in the month it happened in the
+ * platform time zone (refunds: the month the refund settled) unless that
+ * month is closed, then in the month it reached us (and is remembered as
+ * such for rebuilds), so closed figures never change. The per-(member,
+ * month) deltas go to the members' personal figures and to the team figures
+ * of all their ancestors. A member counts as active in a month from its
+ * first settled sale; that adds 1 to each ancestor's `team_active` once.
+ * Returns the members whose own figures moved and every member whose row
+ * changed.
  */
-async function applyDeltas(tx: Db, deltas: Delta[]): Promise<number[]> {
-  if (deltas.length === 0) return [];
-  // The changed members come back as one text list: a batch changes tens of thousands of rows, and a
-  // result row each would cost the driver more than the statement costs the database.
-  const [row] = await queryRows<{ ids: string | null }>(tx, sql`
-    with d(member_id, month, s, r, n) as (
-      select * from unnest(${intArrayLiteral(deltas.map((d) => d.memberId))}::bigint[], ${sql.param(deltas.map((d) => d.month))}::date[],
-        ${intArrayLiteral(deltas.map((d) => d.settled))}::bigint[], ${intArrayLiteral(deltas.map((d) => d.refunded))}::bigint[],
-        ${intArrayLiteral(deltas.map((d) => d.sales))}::int[])),
+async function applyWindow(tx: Db, window: EventWindow, timeZone: string): Promise<{ personal: number[]; changed: number[] }> {
+  // Member lists come back as text: a batch changes tens of thousands of rows, and a result row each
+  // would cost the driver more than the statement costs the database.
+  const [row] = await queryRows<{ personal: string | null; changed: string | null }>(tx, sql`
+    with ev as (
+      select e.type, e.created_at, (e.payload->>'transactionId')::bigint as transaction_id, (e.payload->>'memberId')::bigint as member_id,
+        (e.payload->>'amountFen')::bigint as amount,
+        date_trunc('month', (e.payload->>'occurredAt')::timestamptz at time zone ${timeZone})::date as occurred_month
+      from ${windowEvents(window)} e),
+    attributed as (
+      select ev.*, case when c.month is null then ev.occurred_month else date_trunc('month', ev.created_at at time zone ${timeZone})::date end as month
+      from ev left join performance_months c on c.month = ev.occurred_month),
+    moved as (
+      insert into performance_reattributions (transaction_id, month, occurred_month)
+      select transaction_id, month, occurred_month from attributed where month <> occurred_month
+      on conflict do nothing),
+    d(member_id, month, s, r, n) as (
+      select member_id, month,
+        coalesce(sum(amount) filter (where type = 'transaction_settled'), 0)::bigint,
+        coalesce(sum(amount) filter (where type = 'transaction_refunded'), 0)::bigint,
+        (count(*) filter (where type = 'transaction_settled'))::int
+      from attributed group by member_id, month),
     -- Per seller, two key reads: its path, and whether this is its first sale of the month (then it adds 1
     -- to each ancestor's team_active). Joins here let the planner scan both tables whole, once per batch,
     -- and member_performance grows by a row per member and month. Materialized, so the reads happen once
@@ -123,29 +124,10 @@ async function applyDeltas(tx: Db, deltas: Delta[]): Promise<number[]> {
         team_refunded = p.team_refunded + excluded.team_refunded,
         team_active = p.team_active + excluded.team_active
       returning member_id)
-    select string_agg(member_id::text, ',') as ids from up`);
+    select (select string_agg(distinct member_id::text, ',') from d) as personal, (select string_agg(member_id::text, ',') from up) as changed`);
+  const ids = (list: string | null) => (list ? list.split(',').map(Number) : []);
   // A member with rows in two months comes back twice.
-  return row?.ids ? [...new Set(row.ids.split(',').map(Number))] : [];
-}
-
-/** Turns transaction events into per-(member, month) deltas, and lists those counted outside their own month. */
-export function deltasOf(events: OutboxEvent<TransactionEventPayload>[], closed: Set<string>, timeZone: string): { deltas: Delta[]; moved: { transactionId: number; month: string; occurredMonth: string }[] } {
-  const byKey = new Map<string, Delta>();
-  const moved: { transactionId: number; month: string; occurredMonth: string }[] = [];
-  for (const e of events) {
-    const occurredMonth = monthOf(new Date(e.payload.occurredAt), timeZone);
-    const month = attributedMonth(new Date(e.payload.occurredAt), e.createdAt, closed, timeZone);
-    if (month !== occurredMonth) moved.push({ transactionId: e.payload.transactionId, month, occurredMonth });
-    const key = `${e.payload.memberId}|${month}`;
-    let d = byKey.get(key);
-    if (!d) byKey.set(key, (d = { memberId: e.payload.memberId, month, settled: 0n, refunded: 0n, sales: 0 }));
-    const amount = BigInt(e.payload.amountFen);
-    if (e.type === 'transaction_settled') {
-      d.settled += amount;
-      d.sales += 1;
-    } else d.refunded += amount;
-  }
-  return { deltas: [...byKey.values()], moved };
+  return { personal: ids(row?.personal ?? null), changed: [...new Set(ids(row?.changed ?? null))] };
 }
 
 /**
@@ -154,18 +136,11 @@ export function deltasOf(events: OutboxEvent<TransactionEventPayload>[], closed:
  * still while the batch adds along them; a move waits for the batch.
  */
 export async function consumePerformance(db: Db, timeZone: string, limit = 5000): Promise<number> {
-  return consumeEvents(db, PERFORMANCE_CONSUMER, ['transaction_settled', 'transaction_refunded'], async (tx, events) => {
+  return consumeEventWindow(db, PERFORMANCE_CONSUMER, ['transaction_settled', 'transaction_refunded'], async (tx, window) => {
     await tx.execute(sql`select pg_advisory_xact_lock_shared(${TREE_LOCK})`);
-    const { deltas, moved } = deltasOf(events, await closedMonths(tx), timeZone);
-    if (moved.length > 0) {
-      await tx.execute(sql`
-        insert into performance_reattributions (transaction_id, month, occurred_month)
-        select * from unnest(${`{${moved.map((m) => m.transactionId).join(',')}}`}::bigint[], ${sql.param(moved.map((m) => m.month))}::date[], ${sql.param(moved.map((m) => m.occurredMonth))}::date[])
-        on conflict do nothing`);
-    }
-    const changed = await applyDeltas(tx, deltas);
-    const personal = new Set(deltas.map((d) => d.memberId));
-    const change = { personal: [...personal], teamOnly: changed.filter((id) => !personal.has(id)) };
+    const { personal, changed } = await applyWindow(tx, window, timeZone);
+    const own = new Set(personal);
+    const change = { personal, teamOnly: changed.filter((id) => !own.has(id)) };
     for (const listener of changeListeners) await listener(tx, change);
   }, limit);
 }
