@@ -94,7 +94,8 @@ export async function upgradeCandidates(tx: Db, ladder: Ladder, change: Performa
   // above theirs. They are dropped inside the database, after one key read (the tree row, which carries
   // the level too), instead of being shipped here by the thousand: a member passes when its direct count
   // reaches the least one its level could rise with, on the ladder its change sees (a level not in the
-  // list passes everyone).
+  // list passes everyone). The tree read's LIMIT keeps it a key read per member: without it the planner
+  // hashes the whole tree (a scan of every member, each batch) once the list is a few thousand long.
   const least = [...leastDirectsToRise(ladder).map((l) => ({ ...l, teamOnly: false })), ...leastDirectsToRise(teamLadder).map((l) => ({ ...l, teamOnly: true }))];
   const flag = (b: boolean) => (b ? 't' : 'f');
   const last = shiftMonth(month, -1);
@@ -108,7 +109,7 @@ export async function upgradeCandidates(tx: Db, ladder: Ladder, change: Performa
     shortlist as (
       select u.id, u.team_only, b.level_id, b.direct_count
       from unnest(${intArrayLiteral(memberIds)}::bigint[], ${`{${memberIds.map((_, i) => flag(i >= change.personal.length)).join(',')}}`}::bool[]) as u(id, team_only)
-      left join lateral (select mt.level_id, mt.direct_count from member_tree mt where mt.member_id = u.id) b on true
+      left join lateral (select mt.level_id, mt.direct_count from member_tree mt where mt.member_id = u.id limit 1) b on true
       where coalesce(b.direct_count, 0) >= coalesce((
         select l.least from least l where l.team_only = u.team_only and l.level_id is not distinct from b.level_id), 0))
     select json_agg(json_build_array(s.id, s.team_only, s.level_id, s.direct_count, f.tp, f.tt, f.lp, f.lt, f.ap, f.at)) as r
