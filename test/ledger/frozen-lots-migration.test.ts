@@ -1,16 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/pglite';
-import { migrate } from 'drizzle-orm/pglite/migrator';
-import { afterAll, describe, expect, it } from 'vitest';
-import { type Db, migrationsFolder, queryRows } from '../../src/db/client.js';
-import * as schema from '../../src/db/schema.js';
+import { describe, expect, it } from 'vitest';
+import { type Db, queryRows } from '../../src/db/client.js';
 import { verifyLedger } from '../../src/modules/ledger/verify.service.js';
 import { walletBalance } from '../../src/modules/ledger/ledger.service.js';
 import { releaseDue } from '../../src/modules/wallets/wallets.service.js';
+import { databaseAt } from '../helpers/migrations.js';
 
 /**
  * Migration 0020 turns frozen lots of one per member and entry into one per
@@ -19,28 +13,6 @@ import { releaseDue } from '../../src/modules/wallets/wallets.service.js';
  * cannot hold must stop the upgrade instead of losing money.
  */
 const BEFORE = '0019_performance_hot_updates';
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-migrations-'));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-/** The migrations folder as it was up to and including `tag`. */
-function migrationsUpTo(tag: string): string {
-  const dir = path.join(tmp, tag);
-  fs.cpSync(migrationsFolder, dir, { recursive: true });
-  const journalPath = path.join(dir, 'meta', '_journal.json');
-  const journal = JSON.parse(fs.readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
-  const last = journal.entries.findIndex((e) => e.tag === tag);
-  expect(last).toBeGreaterThan(0);
-  journal.entries = journal.entries.slice(0, last + 1);
-  fs.writeFileSync(journalPath, JSON.stringify(journal));
-  return dir;
-}
-
-async function databaseBefore(): Promise<{ client: PGlite; db: Db }> {
-  const client = await PGlite.create('memory://');
-  const db = drizzle(client, { schema }) as unknown as Db;
-  await migrate(drizzle(client, { schema }), { migrationsFolder: migrationsUpTo(BEFORE) });
-  return { client, db };
-}
 
 /** Two members; entry 1 credits both into frozen, entry 2 credited the first and was released (entry 3). */
 async function oldShapeLedger(db: Db, secondLot: 'open' | 'released'): Promise<[number, number]> {
@@ -79,12 +51,12 @@ async function oldShapeLedger(db: Db, secondLot: 'open' | 'released'): Promise<[
 
 describe('migration 0020: frozen lots per entry', () => {
   it('keeps each open credit frozen, as one lot per entry, and the release job then frees it', async () => {
-    const { client, db } = await databaseBefore();
+    const { db, upgrade, dispose } = await databaseAt(BEFORE);
     try {
       const [a, b] = await oldShapeLedger(db, 'open');
       expect((await verifyLedgerBefore(db)).length).toBe(0);
 
-      await migrate(drizzle(client, { schema }), { migrationsFolder });
+      await upgrade();
 
       const lots = await queryRows<{ entry_id: number; release_at: string; closed_by: string | null }>(db, sql`
         select entry_id::int, release_at::text, closed_by from frozen_lots order by entry_id`);
@@ -101,19 +73,19 @@ describe('migration 0020: frozen lots per entry', () => {
       expect(await walletBalance(db, b)).toEqual({ frozen: 0n, available: 200n, withdrawing: 0n });
       expect((await verifyLedger(db)).problems).toEqual([]);
     } finally {
-      await client.close();
+      await dispose();
     }
   });
 
   it('refuses an entry whose member lots are only partly released, and leaves the old lots as they were', async () => {
-    const { client, db } = await databaseBefore();
+    const { db, upgrade, dispose } = await databaseAt(BEFORE);
     try {
       await oldShapeLedger(db, 'released');
-      await expect(migrate(drizzle(client, { schema }), { migrationsFolder })).rejects.toThrow(/partly released/);
+      await expect(upgrade()).rejects.toThrow(/partly released/);
       const [old] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from frozen_lots where member_id is not null`);
       expect(old!.n).toBe(3);
     } finally {
-      await client.close();
+      await dispose();
     }
   });
 });

@@ -129,6 +129,7 @@ describe('a sale pays profit share and the peer bonus through the ledger', () =>
     expect((await wallet('G1')).availableFen).toBe('0');
     expect((await verifyLedger(db())).ok).toBe(true);
   });
+
 });
 
 describe('fees and purchases', () => {
@@ -258,5 +259,47 @@ describe('rule sets: drafts, ceilings, publishing, simulation, the rules page', 
     expect(rules.sections.find((s: { trigger: string }) => s.trigger === 'onboarding_fee_paid').rules[0].text).toContain('20%');
     expect(rules.profitShare.text).toContain('级差分润');
     expect(rules.profitShare.peer).toContain('1%');
+  });
+});
+
+describe('batch pushes', () => {
+  it('pay their sales in their own transaction; the consumer is handed only what the push did not pay', async () => {
+    const inlineFlags = async (ids: string[]) =>
+      (await queryRows<{ type: string; applied_inline: boolean }>(db(), sql`
+        select e.type, e.applied_inline from outbox_events e join channel_transactions t on e.subject = 'channel_transaction:' || t.id
+        where t.channel_txn_id = any(${`{${ids.join(',')}}`}::text[])`)).map((r) => `${r.type}:${r.applied_inline}`);
+    const recorded = async (pattern: string) =>
+      Number((await queryRows<{ n: string }>(db(), sql`
+        select count(*)::text as n from reward_events e join channel_transactions t on e.subject = 'channel_transaction:' || t.id
+        where t.channel_txn_id like ${pattern}`))[0]!.n);
+    const paidTo = async (k: keyof typeof m, pattern: string) =>
+      BigInt((await queryRows<{ fen: string }>(db(), sql`
+        select coalesce(sum(p.amount_fen), 0)::text as fen from reward_payouts p
+        join reward_events e on e.event_id = p.event_id join channel_transactions t on e.subject = 'channel_transaction:' || t.id
+        where p.member_id = ${m[k].memberId} and p.clawed_back_at is null and t.channel_txn_id like ${pattern}`))[0]!.fen);
+    await drainRewards(db(), TZ);
+    const before = BigInt((await wallet('G1')).frozenFen);
+
+    const sales = Array.from({ length: 20 }, (_, i) => `B-${i + 1}`);
+    expect((await push(sales.map((id) => sale(id, 100_000)))).json().summary.accepted).toBe(20);
+    // Paid by the time the push answers, before any consumer ran, and marked so the consumer never reads them.
+    expect(await recorded('B-%')).toBe(20);
+    expect(new Set(await inlineFlags(sales))).toEqual(new Set(['transaction_settled:true']));
+
+    const more = Array.from({ length: 19 }, (_, i) => `C-${i + 1}`);
+    const mixed = await push([refund('BR-1', 'B-1', 100_000), ...more.map((id) => sale(id, 100_000))]);
+    expect(mixed.json().summary.accepted).toBe(20);
+    expect(await recorded('C-%')).toBe(19);
+    // The refund is the consumer's.
+    expect(await inlineFlags(['BR-1'])).toEqual(['transaction_refunded:false']);
+    expect(await recorded('BR-%')).toBe(0);
+    await drainRewards(db(), TZ);
+    expect(await recorded('BR-%')).toBe(1);
+    expect(await paidTo('G1', 'B-1')).toBe(0n);
+    // Nothing paid twice: G1 holds exactly its lines of the 38 sales that stand.
+    const standing = (await paidTo('G1', 'B-%')) + (await paidTo('G1', 'C-%'));
+    expect(standing).toBeGreaterThan(0n);
+    expect(BigInt((await wallet('G1')).frozenFen) - before).toBe(standing);
+    expect((await verifyLedger(db())).ok).toBe(true);
   });
 });

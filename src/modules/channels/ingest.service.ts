@@ -144,11 +144,11 @@ export async function ingestRecords(db: Db, channelId: string, raw: unknown[]): 
   const outcome =
     hasRefunds || inline
       ? await db.transaction(async (tx) => {
-          const stored = await store(tx, channelId, unique, results, hasRefunds);
+          const stored = await store(tx, channelId, unique, results, hasRefunds, inline);
           if (inline && stored.sales.length > 0) await salesStoredHandler!(tx, stored.sales);
           return stored;
         })
-      : await store(db, channelId, unique, results, false);
+      : await store(db, channelId, unique, results, false, false);
   if (outcome.heldSales.length > 0) {
     // Refunds that were waiting for a sale that has just arrived.
     await db.transaction(async (tx) => emitEvents(tx, await releaseHeldRefunds(tx, channelId, outcome.heldSales)));
@@ -158,7 +158,8 @@ export async function ingestRecords(db: Db, channelId: string, raw: unknown[]): 
 
 type Valid = { index: number; rec: PushRecord; amount: bigint; fingerprint: string };
 
-async function store(db: Db, channelId: string, unique: Valid[], results: (RecordResult | undefined)[], withRefunds: boolean) {
+/** `inline`: the caller hands the stored sales to the inline handler in this transaction, so their events are marked applied_inline. */
+async function store(db: Db, channelId: string, unique: Valid[], results: (RecordResult | undefined)[], withRefunds: boolean, inline: boolean) {
   const stored = new Map<string, { merchantRef: string; amount: bigint; status: string; refunded: bigint }>();
   const alreadyStored = new Set<string>();
   if (withRefunds) {
@@ -223,7 +224,7 @@ async function store(db: Db, channelId: string, unique: Valid[], results: (Recor
   // One statement: resolve merchants, store, and write the outbox events of
   // what was stored. Records of unknown merchants and replays insert nothing.
   const single = candidates.length === 1 && candidates[0]!.status === 'settled' && !withRefunds;
-  const [row] = single ? await storeOneSale(db, channelId, candidates[0]!) : await (withRefunds ? queryRows : <T>(d: Db, q: SQL) => queryRowsPrepared<T>(d, 'ingest_store_v3', q))<StoredRow>(db, sql`
+  const [row] = single ? await storeOneSale(db, channelId, candidates[0]!) : await (withRefunds ? queryRows : <T>(d: Db, q: SQL) => queryRowsPrepared<T>(d, 'ingest_store_v4', q))<StoredRow>(db, sql`
     with u as (
       select * from unnest(
         ${textArrayLiteral(candidates.map((c) => c.txnId))}::text[],
@@ -244,10 +245,11 @@ async function store(db: Db, channelId: string, unique: Valid[], results: (Recor
       on conflict (channel_id, channel_txn_id) do nothing
       returning id, channel_txn_id, member_id, amount, status, occurred_at, original_txn_id, state),
     ev as (
-      insert into outbox_events (type, subject, payload)
+      insert into outbox_events (type, subject, payload, applied_inline)
       select case when status = 'settled' then 'transaction_settled' else 'transaction_refunded' end,
         'channel_transaction:' || id,
-        ${eventPayloadSql(channelId)}
+        ${eventPayloadSql(channelId)},
+        ${inline}::boolean and status = 'settled'
       from ins where state = 'applied' order by id
       returning id, type, subject, payload, created_at),
     held as (

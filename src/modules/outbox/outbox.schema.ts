@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, customType, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, customType, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 const xid8 = customType<{ data: string }>({ dataType: () => 'xid8' });
 
@@ -19,8 +19,15 @@ export const outboxEvents = pgTable(
     subject: text('subject').notNull(),
     payload: jsonb('payload').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * The producing transaction already applied the event for the consumer
+     * that applies events inline (rewards pays the sales of batch pushes in
+     * the push's transaction). That consumer reads through the partial index
+     * below, which holds only the other events, so it never reads these.
+     */
+    appliedInline: boolean('applied_inline').notNull().default(false),
   },
-  (t) => [index('outbox_events_order_idx').on(t.xid, t.id)],
+  (t) => [index('outbox_events_order_idx').on(t.xid, t.id), index('outbox_events_not_inline_idx').on(t.xid, t.id).where(sql`not ${t.appliedInline}`)],
 );
 
 /** How far each consumer has read. Advanced in the same transaction as the consumer's own writes. */

@@ -23,18 +23,27 @@ export async function emitEvents(tx: Db, events: NewOutboxEvent[]): Promise<void
       ${sql.param(events.map((e) => JSON.stringify(e.payload)))}::jsonb[])`);
 }
 
+export interface ConsumeOptions {
+  /** Leave out events their producing transaction applied already (see `applied_inline`). */
+  skipAppliedInline?: boolean;
+}
+
+/** The condition that lets PostgreSQL read through outbox_events_not_inline_idx (it must imply the index's predicate). */
+const notAppliedInline = (options: ConsumeOptions) => (options.skipAppliedInline ? sql` and not outbox_events.applied_inline` : sql``);
+
 /**
  * Hands the next events to a consumer and advances its cursor in the same
  * transaction as the handler's own writes: if the handler fails, neither its
  * writes nor the cursor move, so every event takes effect exactly once.
  * The consumer row is locked, so two instances never process the same batch.
  *
- * `skip` is a condition on the event row (`outbox_events`) for events this
- * consumer already knows it has nothing to do for: the cursor moves past them
- * but they are neither shipped nor handed over, so a consumer that finds most
- * of its events done elsewhere does not read them all just to drop them.
- * Returns how many events the cursor moved past (handled or skipped), so a
- * full batch still means more may be waiting.
+ * `skipAppliedInline` is for the consumer whose events may have been applied
+ * in their producing transaction already (`applied_inline`): it reads through
+ * the partial index that holds only the others, so its cursor passes those
+ * without reading them at all.
+ *
+ * Returns how many events the cursor moved past, so a full batch still
+ * means more may be waiting.
  */
 export async function consumeEvents<T extends DomainEventType>(
   db: Db,
@@ -42,34 +51,30 @@ export async function consumeEvents<T extends DomainEventType>(
   types: T[],
   handler: (tx: Db, events: OutboxEvent<DomainEvents[T]>[]) => Promise<void>,
   limit = 500,
-  options: { skip?: SQL } = {},
+  options: ConsumeOptions = {},
 ): Promise<number> {
   return db.transaction(async (tx) => {
     const cursor = await lockCursor(tx, consumer);
     // Below the snapshot's xmin every transaction has ended, so nothing can still appear behind the cursor.
     // Order by the xid8 column itself: its text form would sort "100" before "99" and skip events.
-    // One row: the events to hand over as JSON (a batch is thousands, and rows cost the driver more to
-    // decode than their JSON), how many the cursor passes, and where it stops. Skipped events are counted
-    // but never shipped.
+    // One row: the events as JSON (a batch is thousands, and rows cost the driver more to decode than
+    // their JSON), how many there are, and where the cursor stops.
     const [batch] = await queryRows<{ e: [number, string, string, unknown, string][] | null; n: number | string; last: [number, string] | null }>(tx, sql`
       with w as materialized (
-        select id, xid, type, subject, payload, created_at, ${options.skip ? sql`(${options.skip})` : sql`false`} as skipped from outbox_events
+        select id, xid, type, subject, payload, created_at from outbox_events
         where (xid, id) > (${cursor.xid}::xid8, ${cursor.id}::bigint)
           and xid < pg_snapshot_xmin(pg_current_snapshot())
-          and type = any(${sql.param(types)}::text[])
+          and type = any(${sql.param(types)}::text[])${notAppliedInline(options)}
         order by outbox_events.xid, outbox_events.id limit ${limit})
-      select (select json_agg(json_build_array(id, type, subject, payload, created_at) order by xid, id) from w where not skipped) as e,
+      select (select json_agg(json_build_array(id, type, subject, payload, created_at) order by xid, id) from w) as e,
         (select count(*) from w) as n,
         (select json_build_array(id, xid::text) from w order by xid desc, id desc limit 1) as last`);
     const passed = Number(batch?.n ?? 0);
     if (passed === 0) return 0;
-    const events = batch!.e ?? [];
-    if (events.length > 0) {
-      await handler(
-        tx,
-        events.map(([id, type, subject, payload, createdAt]) => ({ id, type, subject, payload: payload as DomainEvents[T], createdAt: new Date(createdAt) })),
-      );
-    }
+    await handler(
+      tx,
+      batch!.e!.map(([id, type, subject, payload, createdAt]) => ({ id, type, subject, payload: payload as DomainEvents[T], createdAt: new Date(createdAt) })),
+    );
     const [lastId, lastXid] = batch!.last!;
     await moveCursor(tx, consumer, { xid: lastXid, id: lastId });
     return passed;
@@ -153,12 +158,12 @@ async function moveCursor(tx: Db, consumer: string, to: OutboxPosition): Promise
  * (anywhere on the server: the horizon is cluster-wide). They are delivered
  * once it ends; callers that must see everything applied wait for that.
  */
-export async function eventsWaitingOnHorizon(db: Db, consumer: string, types: DomainEventType[]): Promise<boolean> {
+export async function eventsWaitingOnHorizon(db: Db, consumer: string, types: DomainEventType[], options: ConsumeOptions = {}): Promise<boolean> {
   const [row] = await queryRows<{ yes: boolean }>(db, sql`
     select exists(
-      select 1 from outbox_events e, outbox_cursors c
-      where c.consumer = ${consumer} and (e.xid, e.id) > (c.last_xid, c.last_id)
-        and e.type = any(${sql.param(types)}::text[])) as yes`);
+      select 1 from outbox_events, outbox_cursors c
+      where c.consumer = ${consumer} and (outbox_events.xid, outbox_events.id) > (c.last_xid, c.last_id)
+        and outbox_events.type = any(${sql.param(types)}::text[])${notAppliedInline(options)}) as yes`);
   return row?.yes ?? false;
 }
 
@@ -167,14 +172,21 @@ export async function eventsWaitingOnHorizon(db: Db, consumer: string, types: Do
  * behind a transaction still running are waited for (up to `maxWaitMs`), so
  * afterwards the consumer's effects include every committed event.
  */
-export async function drainConsumer(db: Db, consumer: string, types: DomainEventType[], consume: () => Promise<number>, maxWaitMs = 30_000): Promise<number> {
+export async function drainConsumer(
+  db: Db,
+  consumer: string,
+  types: DomainEventType[],
+  consume: () => Promise<number>,
+  maxWaitMs = 30_000,
+  options: ConsumeOptions = {},
+): Promise<number> {
   let total = 0;
   const deadline = Date.now() + maxWaitMs;
   for (;;) {
     const n = await consume();
     total += n;
     if (n > 0) continue;
-    if (Date.now() > deadline || !(await eventsWaitingOnHorizon(db, consumer, types))) return total;
+    if (Date.now() > deadline || !(await eventsWaitingOnHorizon(db, consumer, types, options))) return total;
     await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -52,16 +52,16 @@ export function rewardEventOf(e: AnyRewardEvent, timeZone: string): RewardEvent 
   return { id: e.id, kind, baseFen: BigInt(p.amountFen), memberId: p.memberId, occurredAt, ...periodsOf(occurredAt, timeZone) };
 }
 
+// Sales of batch pushes were paid in their push's transaction (see setSalesStoredHandler): the cursor passes them unread.
+const inlineSkipped = { skipAppliedInline: true };
+
 export async function consumeRewards(db: Db, timeZone: string, limit = 1000): Promise<number> {
-  return consumeEvents(db, REWARDS_CONSUMER, [...rewardEventTypes], (tx, events) => applyRewardEvents(tx, events as AnyRewardEvent[], timeZone), limit, {
-    // Sales of batch pushes were paid in their push's transaction (see setSalesStoredHandler): the cursor passes them unread.
-    skip: sql`outbox_events.type = 'transaction_settled' and exists (select 1 from reward_events r where r.event_id = outbox_events.id)`,
-  });
+  return consumeEvents(db, REWARDS_CONSUMER, [...rewardEventTypes], (tx, events) => applyRewardEvents(tx, events as AnyRewardEvent[], timeZone), limit, inlineSkipped);
 }
 
 /** Processes everything committed so far (waiting up to maxWaitMs for transactions still running). */
 export const drainRewards = (db: Db, timeZone: string, maxWaitMs = 30_000) =>
-  drainConsumer(db, REWARDS_CONSUMER, [...rewardEventTypes], () => consumeRewards(db, timeZone), maxWaitMs);
+  drainConsumer(db, REWARDS_CONSUMER, [...rewardEventTypes], () => consumeRewards(db, timeZone), maxWaitMs, inlineSkipped);
 
 /** In order: runs of payable events are computed and written together; a refund first flushes what came before it. */
 export async function applyRewardEvents(tx: Db, events: AnyRewardEvent[], timeZone: string): Promise<void> {
