@@ -5,7 +5,6 @@ import { type Db, queryRows } from '../../src/db/client.js';
 import { systemAuditContext } from '../../src/modules/audit/audit.service.js';
 import { bindFirst } from '../../src/modules/referrals/tree.service.js';
 import { loadBatchFacts } from '../../src/modules/rewards/inputs.service.js';
-import { activeRuleSet } from '../../src/modules/rewards/rule-sets.service.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
 import { insertMembers } from '../helpers/members.js';
 
@@ -98,9 +97,8 @@ describe('member facts on tree rows', () => {
     await db().execute(sql`update members set status = 'suspended' where id = ${ids[2]!}`);
     await db().execute(sql`update onboarding_applications set state = 'rejected' where member_id = ${ids[1]!}`);
 
-    const set = await activeRuleSet(db());
     const event = { id: 1, kind: 'transaction_settled' as const, baseFen: 10_000n, memberId: ids[4]!, occurredAt: new Date(), day: '2026-12-01', month: '2026-12-01' };
-    const facts = await loadBatchFacts(db(), set, [event]);
+    const facts = await loadBatchFacts(db(), [event]);
     expect(facts.ancestorsOf.get(ids[4]!)).toEqual([ids[3]!, ids[2]!, ids[1]!]);
     const seen = [ids[4]!, ids[3]!, ids[2]!, ids[1]!].map((id) => {
       const p = facts.persons.get(id)!;

@@ -31,7 +31,7 @@ export interface BatchFacts {
 }
 
 /** Members of the events and their ≤ 3 ancestors: levels, status, and (when a condition reads it) performance of each event's month. */
-export async function loadBatchFacts(tx: Db, set: RuleSet, events: RewardEvent[]): Promise<BatchFacts> {
+export async function loadBatchFacts(tx: Db, events: RewardEvent[]): Promise<BatchFacts> {
   const memberIds = [...new Set(events.map((e) => e.memberId))];
   // Everything comes from tree rows, which carry each member's level and status (see referrals.schema.ts):
   // the sellers' rows by key, then those of their nearest three ancestors not among them, in one statement.

@@ -120,7 +120,7 @@ export function computeRun(
 async function payRun(tx: Db, set: RuleSet, sources: AnyRewardEvent[], timeZone: string): Promise<void> {
   if (sources.length === 0) return;
   const events = sources.map((source) => ({ source, event: rewardEventOf(source, timeZone) }));
-  const facts = await loadBatchFacts(tx, set, events.map((e) => e.event));
+  const facts = await loadBatchFacts(tx, events.map((e) => e.event));
   // Only when a condition reads them; a simulation of a draft that does fills them in from the month's figures.
   const performance = readsPerformance(set) ? await loadPerformance(tx, facts, events.map((e) => e.event)) : null;
   let usage: Map<string, Fen> | null = null;
