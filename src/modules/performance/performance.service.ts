@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import type { Fen } from '../../lib/money.js';
@@ -28,6 +28,9 @@ export function monthOf(at: Date, timeZone: string): string {
   monthMemo.set(key, month);
   return month;
 }
+
+/** monthOf in SQL, for statements that work on rows where they are: the first day of `at`'s month in the zone, as a date. */
+const monthOfSql = (at: SQL, timeZone: string): SQL => sql`date_trunc('month', ${at} at time zone ${timeZone})::date`;
 
 export function shiftMonth(month: string, by: number): string {
   const y = Number(month.slice(0, 4));
@@ -80,10 +83,10 @@ async function applyWindow(tx: Db, window: EventWindow, timeZone: string): Promi
     with ev as (
       select e.type, e.created_at, (e.payload->>'transactionId')::bigint as transaction_id, (e.payload->>'memberId')::bigint as member_id,
         (e.payload->>'amountFen')::bigint as amount,
-        date_trunc('month', (e.payload->>'occurredAt')::timestamptz at time zone ${timeZone})::date as occurred_month
+        ${monthOfSql(sql`(e.payload->>'occurredAt')::timestamptz`, timeZone)} as occurred_month
       from ${windowEvents(window)} e),
     attributed as (
-      select ev.*, case when c.month is null then ev.occurred_month else date_trunc('month', ev.created_at at time zone ${timeZone})::date end as month
+      select ev.*, case when c.month is null then ev.occurred_month else ${monthOfSql(sql`ev.created_at`, timeZone)} end as month
       from ev left join performance_months c on c.month = ev.occurred_month),
     moved as (
       insert into performance_reattributions (transaction_id, month, occurred_month)
@@ -203,7 +206,7 @@ export async function rebuildPerformance(db: Db, timeZone: string): Promise<{ mo
     const [result] = await queryRows<{ months: string[] | null; rows: number | string }>(tx, sql`
       with applied as (
         select ct.member_id, ct.status, ct.amount,
-          coalesce(ra.month, date_trunc('month', ct.occurred_at at time zone ${timeZone})::date) as month
+          coalesce(ra.month, ${monthOfSql(sql`ct.occurred_at`, timeZone)}) as month
         from outbox_events e
         join channel_transactions ct on e.subject = 'channel_transaction:' || ct.id
         left join performance_reattributions ra on ra.transaction_id = ct.id
