@@ -302,4 +302,21 @@ describe('batch pushes', () => {
     expect(BigInt((await wallet('G1')).frozenFen) - before).toBe(standing);
     expect((await verifyLedger(db())).ok).toBe(true);
   });
+
+  it('pay from the same events the outbox stores for the other consumers', async () => {
+    // A local time with an offset and microseconds: the event the push builds for itself must read it as the stored one does.
+    const at = new Date(Date.now() + 8 * 3600_000).toISOString().replace('Z', '456+08:00');
+    const ids = Array.from({ length: 25 }, (_, i) => `OB-${i + 1}`);
+    expect((await push(ids.map((id, i) => ({ ...sale(id, 10_000 + i), occurred_at: at })))).json().summary.accepted).toBe(25);
+    const rows = await queryRows<{ same: boolean }>(db(), sql`
+      select r.event_id = o.id and r.kind = o.type and r.subject = o.subject and r.member_id = (o.payload->>'memberId')::bigint
+          and r.base_fen = (o.payload->>'amountFen')::bigint and r.occurred_at = (o.payload->>'occurredAt')::timestamptz
+          and r.base_fen = t.amount and r.occurred_at = date_trunc('milliseconds', t.occurred_at) and o.payload->>'channelTxnId' = t.channel_txn_id as same
+      from channel_transactions t
+      join outbox_events o on o.subject = 'channel_transaction:' || t.id
+      join reward_events r on r.event_id = o.id
+      where t.channel_txn_id like 'OB-%'`);
+    expect(rows).toHaveLength(25);
+    expect(rows.every((r) => r.same)).toBe(true);
+  });
 });
