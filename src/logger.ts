@@ -16,6 +16,22 @@ export const redactPaths = [
   '*.secret',
 ];
 
+/**
+ * Errors as pino's standard serializer writes them, without the live
+ * objects some libraries hang on them: node-postgres puts the whole
+ * connection on a pool error (its settings, type tables and the text of
+ * every statement it prepared), a few kilobytes of noise per line.
+ */
+const dropped = ['client', 'connection', 'socket'];
+export function serializeError(err: unknown): unknown {
+  const out = pino.stdSerializers.err(err as Error) as unknown as Record<string, unknown>;
+  if (out && typeof out === 'object') {
+    for (const key of dropped) delete out[key];
+    if (out.cause && typeof out.cause === 'object') for (const key of dropped) delete (out.cause as Record<string, unknown>)[key];
+  }
+  return out;
+}
+
 export function createLogger(level: string, destination?: pino.DestinationStream) {
-  return pino({ level, redact: { paths: redactPaths, censor: '[redacted]' } }, destination);
+  return pino({ level, redact: { paths: redactPaths, censor: '[redacted]' }, serializers: { err: serializeError } }, destination);
 }
