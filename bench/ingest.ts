@@ -14,7 +14,7 @@ import { sql } from 'drizzle-orm';
 import { connectPostgres, queryRows } from '../src/db/client.js';
 import { createFieldCipher } from '../src/lib/crypto.js';
 import { pgFloor, scratchDatabase } from './floor.js';
-import { pushClient, startServer } from './push-server.js';
+import { pushClient, startServer, stopServer } from './push-server.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '15' }, clients: { type: 'string', default: '24' }, merchants: { type: 'string', default: '10000' } } });
 const seconds = Number(values.seconds);
@@ -98,7 +98,6 @@ try {
     }),
   );
 } finally {
-  server?.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 1000));
+  await stopServer(server);
   await scratch.drop();
 }

@@ -31,6 +31,24 @@ export async function startServer(databaseUrl: string, dataKey: string, env: Rec
 }
 
 /**
+ * Stops the server and waits for it to exit (its consumers finish their
+ * round and it closes its pool), so a scratch database dropped afterwards
+ * does not cut connections still in use, and the floor measured next has
+ * the machine to itself. Gives up waiting after `timeoutMs`.
+ */
+export function stopServer(server: ChildProcess | undefined, timeoutMs = 15_000): Promise<void> {
+  if (!server || server.exitCode !== null || server.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    server.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.kill('SIGTERM');
+  });
+}
+
+/**
  * The node arguments of `npm start` (its flags and entry point), read from
  * package.json so the bench measures the server with the flags it runs with
  * (npm itself is left out: it would be the process whose CPU is measured).

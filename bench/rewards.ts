@@ -23,7 +23,7 @@ import { type Person, zeroPerformance } from '../src/modules/rewards/definitions
 import { runEngine } from '../src/modules/rewards/engine.js';
 import { activeRuleSet } from '../src/modules/rewards/rule-sets.service.js';
 import { pgFloor, scratchDatabase } from './floor.js';
-import { pushClient, startServer } from './push-server.js';
+import { pushClient, startServer, stopServer } from './push-server.js';
 import { loadRewardsFixture } from './rewards-fixture.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '15' }, clients: { type: 'string', default: '24' }, members: { type: 'string', default: '100000' }, chains: { type: 'string', default: '0' } } });
@@ -167,8 +167,7 @@ try {
   const pure = engineEps(set);
   // The server stops and our database goes first, so the second floor has the machine to itself, as the first
   // had (autovacuum working through our hundred thousand new rows would otherwise slow the floor, not us).
-  server?.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 1000));
+  await stopServer(server);
   await scratch.drop();
   dropped = true;
   const floorAfter = process.env.FLOOR_JSON ? floorBefore : pgFloor(adminUrl, seconds);
@@ -211,7 +210,6 @@ try {
     }),
   );
 } finally {
-  server?.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 1000));
+  await stopServer(server);
   if (!dropped) await scratch.drop();
 }
