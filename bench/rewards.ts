@@ -20,7 +20,7 @@ import { connectPostgres, type Db, queryRows } from '../src/db/client.js';
 import { createFieldCipher } from '../src/lib/crypto.js';
 import { verifyLedger } from '../src/modules/ledger/verify.service.js';
 import { type Person, zeroPerformance } from '../src/modules/rewards/definitions.js';
-import { runEngine } from '../src/modules/rewards/engine.js';
+import { type EngineOptions, runEngine } from '../src/modules/rewards/engine.js';
 import { activeRuleSet } from '../src/modules/rewards/rule-sets.service.js';
 import { pgFloor, scratchDatabase } from './floor.js';
 import { pushClient, startServer, stopServer } from './push-server.js';
@@ -48,14 +48,16 @@ let dropped = false;
 
 const count = async (db: Db) => Number((await queryRows<{ n: string }>(db, sql`select count(*)::text as n from reward_events`))[0]!.n);
 
-/** Pure engine rate on this thread: the default rule set, random ladders positions, transactions. */
-function engineEps(set: Awaited<ReturnType<typeof activeRuleSet>>): number {
+/**
+ * Pure engine rate on this thread: the default rule set, random ladders positions, transactions. With
+ * verdicts off as events are paid, or on as a why-query replays one (see EngineOptions).
+ */
+function engineEps(set: Awaited<ReturnType<typeof activeRuleSet>>, options: EngineOptions, n = 300_000): number {
   const levels = [0, 20_000, 40_000, 60_000, 80_000];
   const person = (id: number): Person => {
     const rank = 1 + (id % 5);
     return { memberId: id, levelId: rank, levelName: `L${rank}`, rank, ratePpm: levels[rank - 1]!, active: id % 7 !== 0, performance: zeroPerformance };
   };
-  const n = 300_000;
   const usage = new Map<string, bigint>();
   const start = process.hrtime.bigint();
   let paid = 0n;
@@ -66,7 +68,7 @@ function engineEps(set: Awaited<ReturnType<typeof activeRuleSet>>): number {
       ancestors: [person(i * 7 + 1), person(i * 7 + 2), person(i * 7 + 3)],
       ruleSet: set,
       usage,
-    });
+    }, options);
     paid += r.totalFen;
   }
   const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
@@ -164,7 +166,11 @@ try {
   const ledger = await verifyLedger(db);
   await database.close();
   console.error('pure engine on one core…');
-  const pure = engineEps(set);
+  // Both modes once first, so neither measurement pays for the JIT's warm-up.
+  engineEps(set, { verdicts: false }, 50_000);
+  engineEps(set, { verdicts: true }, 50_000);
+  const pure = engineEps(set, { verdicts: false });
+  const pureExplain = engineEps(set, { verdicts: true });
   // The server stops and our database goes first, so the second floor has the machine to itself, as the first
   // had (autovacuum working through our hundred thousand new rows would otherwise slow the floor, not us).
   await stopServer(server);
@@ -204,6 +210,7 @@ try {
       single_ratio: Number((single.eps / floor.one_event_per_commit_eps).toFixed(3)),
       batch_ratio: Number((batch.eps / floor.batch_100_eps).toFixed(3)),
       pure_engine_eps: Math.floor(pure),
+      pure_engine_with_verdicts_eps: Math.floor(pureExplain),
       payouts: Number(paid!.payouts),
       paid_fen: paid!.total,
       ledger_ok: ledger.ok,

@@ -334,6 +334,18 @@ describe('reward engine properties', () => {
     );
   });
 
+  it('without verdicts (the paying path) pays exactly the same: payouts with their texts, total, ceiling and usage added', () => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        const full = run(s);
+        const lean = runEngine({ event: s.event, member: s.member, ancestors: s.ancestors, ruleSet: s.ruleSet, usage: s.usage }, { verdicts: false });
+        expect(lean.decisions).toEqual([]);
+        expect({ ...lean, decisions: full.decisions }).toEqual(full);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   it('no cap is exceeded: usage before + paid in this event ≤ cap, or nothing paid if the cap was already reached', () => {
     fc.assert(
       fc.property(scenarioArb, (s) => {

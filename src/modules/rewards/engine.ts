@@ -117,7 +117,20 @@ function check(refs: ConditionRef[], who: Person, event: RewardEvent): Condition
   return refs.map((c) => conditionByCode.get(c.code)!.check(c.args, who, event));
 }
 
-export function runEngine(input: EngineInput): EngineResult {
+export interface EngineOptions {
+  /**
+   * Whether to record a verdict, with its zh-CN text, for every rule and
+   * candidate (default true). Paying an event stores only the payouts and
+   * their texts; "why was X (not) paid" replays the event from its stored
+   * inputs with verdicts on. So the paying path turns them off: building
+   * them was a third of what the engine allocated per event. Payouts,
+   * their texts and totals are the same either way.
+   */
+  verdicts?: boolean;
+}
+
+export function runEngine(input: EngineInput, options: EngineOptions = {}): EngineResult {
+  const explain = options.verdicts !== false;
   const { event, ruleSet: set } = input;
   const ancestors = input.ancestors.slice(0, set.reach);
   const ceilingFen = mulPpm(event.baseFen, set.ceilings[event.kind]);
@@ -159,38 +172,39 @@ export function runEngine(input: EngineInput): EngineResult {
     const text = `${what} · ${sourceName(source, set.version)} · ${positionNames[generation]} · ${rateText} = ${yuan(grossFen)}${cutText}${cuts.length ? ` · 实得 ${yuan(amount)}` : ''}`;
     if (amount === 0n) {
       // Either a limit took it all, or the amount floors to nothing (e.g. 0.1% of 9.99 yuan).
+      if (!explain) return;
       if (cuts.length > 0) decide({ source, memberId: who.memberId, generation, paid: false, reason: 'cut_to_zero', text: `${text}（已达上限，本次未发放）`, conditions });
       else decide({ source, memberId: who.memberId, generation, paid: false, reason: 'below_one_fen', text: `${text}（不足 1 分，未发放）`, conditions });
       return;
     }
     for (const l of limits) added.set(l.key, (added.get(l.key) ?? 0n) + amount);
     payouts.push({ memberId: who.memberId, generation, source, baseFen: event.baseFen, ratePpm: rate.ppm, fixedFen: rate.fixedFen, grossFen, cuts, amountFen: amount, text });
-    decide({ source, memberId: who.memberId, generation, paid: true, reason: 'paid', text, conditions, amountFen: amount });
+    if (explain) decide({ source, memberId: who.memberId, generation, paid: true, reason: 'paid', text, conditions, amountFen: amount });
   }
 
   // 1. Reward rules, by priority then id.
   for (const rule of rulesFor(set, event.kind)) {
     const source: PayoutSource = { kind: 'rule', ruleId: rule.id, ruleName: rule.name };
     if (!inEffect(rule, event.occurredAt)) {
-      decide({ source, memberId: null, generation: null, paid: false, reason: 'not_in_effect', text: `${sourceName(source, set.version)}在事件发生时不在生效期内` });
+      if (explain) decide({ source, memberId: null, generation: null, paid: false, reason: 'not_in_effect', text: `${sourceName(source, set.version)}在事件发生时不在生效期内` });
       continue;
     }
     const recipient = recipientByCode.get(rule.recipient.code)!;
     const generations = recipient.generations(rule.recipient.args, set.reach);
     if (generations.length === 0) {
-      decide({ source, memberId: null, generation: null, paid: false, reason: 'beyond_reach', text: `${sourceName(source, set.version)}的对象超出 ${set.reach} 代范围` });
+      if (explain) decide({ source, memberId: null, generation: null, paid: false, reason: 'beyond_reach', text: `${sourceName(source, set.version)}的对象超出 ${set.reach} 代范围` });
       continue;
     }
     for (const g of generations) {
       const who = ancestors[g - 1];
       if (!who) {
-        decide({ source, memberId: null, generation: g, paid: false, reason: 'no_ancestor', text: `没有${positionNames[g]}上级` });
+        if (explain) decide({ source, memberId: null, generation: g, paid: false, reason: 'no_ancestor', text: `没有${positionNames[g]}上级` });
         break;
       }
       const verdicts = [...(recipient.requirement ? [recipient.requirement(rule.recipient.args, who)] : []), ...check(rule.conditions, who, event)];
       const failed = verdicts.filter((v) => !v.holds);
       if (failed.length > 0) {
-        decide({ source, memberId: who.memberId, generation: g, paid: false, reason: 'conditions', text: `${sourceName(source, set.version)} · ${positionNames[g]}：${failed.map((v) => v.text).join('；')}`, conditions: verdicts });
+        if (explain) decide({ source, memberId: who.memberId, generation: g, paid: false, reason: 'conditions', text: `${sourceName(source, set.version)} · ${positionNames[g]}：${failed.map((v) => v.text).join('；')}`, conditions: verdicts });
         continue;
       }
       pay(who, g, source, { ppm: rule.amount.ppm, fixedFen: rule.amount.fixedFen }, verdicts);
@@ -210,16 +224,18 @@ export function runEngine(input: EngineInput): EngineResult {
       const verdicts = [activeVerdict, ...check(ps.conditions, who, event)];
       const failed = verdicts.filter((v) => !v.holds);
       if (failed.length > 0) {
-        const text = `级差分润 · ${positionNames[g]}：${failed.map((v) => v.text).join('；')}，本级跳过，级差由上一级领取`;
-        decide({ source: { kind: 'profit_share' }, memberId: who.memberId, generation: g, paid: false, reason: 'ineligible', text, conditions: verdicts });
+        if (explain) {
+          const text = `级差分润 · ${positionNames[g]}：${failed.map((v) => v.text).join('；')}，本级跳过，级差由上一级领取`;
+          decide({ source: { kind: 'profit_share' }, memberId: who.memberId, generation: g, paid: false, reason: 'ineligible', text, conditions: verdicts });
+        }
         continue;
       }
       if (ps.peer.enabled && who.levelId === topLevelId) {
         if (peer) {
-          decide({ source: { kind: 'peer_bonus' }, memberId: who.memberId, generation: g, paid: false, reason: 'peer_taken', text: `平级奖每笔只发给第一位同级上级，已由${positionNames[peer.generation]}领取`, conditions: verdicts });
+          if (explain) decide({ source: { kind: 'peer_bonus' }, memberId: who.memberId, generation: g, paid: false, reason: 'peer_taken', text: `平级奖每笔只发给第一位同级上级，已由${positionNames[peer.generation]}领取`, conditions: verdicts });
         } else if (who.rank >= ps.peer.minRank) {
           peer = { who, generation: g, verdicts };
-        } else {
+        } else if (explain) {
           decide({ source: { kind: 'peer_bonus' }, memberId: who.memberId, generation: g, paid: false, reason: 'conditions', text: `平级奖要求等级序号 ≥ ${ps.peer.minRank}，「${who.levelName}」为 ${who.rank}`, conditions: verdicts });
         }
       }
@@ -227,7 +243,7 @@ export function runEngine(input: EngineInput): EngineResult {
         pay(who, g, { kind: 'profit_share' }, { ppm: who.ratePpm - paidPpm, fixedFen: 0n }, verdicts, `（${formatPpm(who.ratePpm)} − ${formatPpm(paidPpm)}）`);
         paidPpm = who.ratePpm;
         topLevelId = who.levelId;
-      } else if (!(peer && peer.who === who)) {
+      } else if (explain && !(peer && peer.who === who)) {
         // The peer's verdict is its peer bonus; a no-differential line beside it would only repeat that its rate adds nothing.
         decide({ source: { kind: 'profit_share' }, memberId: who.memberId, generation: g, paid: false, reason: 'no_differential', text: `级差分润 · ${positionNames[g]}：「${who.levelName}」费率 ${formatPpm(who.ratePpm)} 不高于已分配的 ${formatPpm(paidPpm)}，无级差`, conditions: verdicts });
       }

@@ -110,7 +110,8 @@ export function computeRun(
         return p ? [f ? { ...p, performance: f } : p] : [];
       });
     const input: EngineInput = { event, member, ancestors, ruleSet: set, usage: usage ?? new Map() };
-    const result = runEngine(input);
+    // Verdicts off: only payouts are stored; a why-query replays the event with them (explain.service.ts).
+    const result = runEngine(input, { verdicts: false });
     out.push({ source, event, input, snapshot: snapshotOf(input, performance !== null), result });
     if (usage) for (const [k, v] of result.added) usage.set(k, (usage.get(k) ?? 0n) + v);
   }

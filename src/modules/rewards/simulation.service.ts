@@ -44,7 +44,7 @@ class Tally {
 
   run(set: RuleSet, snapshot: InputSnapshot, event: ReturnType<typeof eventOfRow>) {
     const input = inputFromSnapshot(snapshot, event, set);
-    const result = runEngine({ ...input, usage: this.usage });
+    const result = runEngine({ ...input, usage: this.usage }, { verdicts: false });
     for (const [k, v] of result.added) this.usage.set(k, (this.usage.get(k) ?? 0n) + v);
     for (const p of result.payouts) {
       this.totalFen += p.amountFen;
