@@ -23,12 +23,13 @@ export const redactPaths = [
  * every statement it prepared), a few kilobytes of noise per line.
  */
 const dropped = ['client', 'connection', 'socket'];
-export function serializeError(err: unknown): unknown {
+function serializeError(err: unknown): unknown {
   const out = pino.stdSerializers.err(err as Error) as unknown as Record<string, unknown>;
-  if (out && typeof out === 'object') {
-    for (const key of dropped) delete out[key];
-    if (out.cause && typeof out.cause === 'object') for (const key of dropped) delete (out.cause as Record<string, unknown>)[key];
-  }
+  const strip = (o: unknown) => {
+    if (o && typeof o === 'object') for (const key of dropped) delete (o as Record<string, unknown>)[key];
+  };
+  strip(out);
+  strip(out?.cause);
   return out;
 }
 

@@ -288,18 +288,19 @@ async function store(db: Db, channelId: string, unique: Valid[], results: (Recor
   }
   // The stored sales' events, rebuilt from what we sent and the ids the statement gave them (the same
   // payload eventPayloadSql stored): sent back as JSON, they were nine tenths of the statement's answer.
-  const byTransaction = new Map<number, Candidate>();
+  const storedSales = new Map<number, TransactionEventPayload>();
   for (const c of candidates) {
     const i = inserted.get(c.txnId);
-    if (i && c.status === 'settled') byTransaction.set(i.id, c);
+    if (i && c.status === 'settled') storedSales.set(i.id, payloadOf({ id: i.id, channelId, txnId: c.txnId, memberId: i.memberId, amount: c.amount, status: c.status, occurredAt: c.occurredAt, originalTxnId: c.originalTxnId }));
   }
   const createdAt = new Date(row!.created_at);
-  const sales = (row!.sales ?? []).map(([eventId, subject]): OutboxEvent<TransactionEventPayload> => {
-    const id = Number(subject.slice(subject.indexOf(':') + 1));
-    const c = byTransaction.get(id)!;
-    const payload = payloadOf({ id, channelId, txnId: c.txnId, memberId: inserted.get(c.txnId)!.memberId, amount: c.amount, status: c.status, occurredAt: c.occurredAt, originalTxnId: c.originalTxnId });
-    return { id: Number(eventId), type: 'transaction_settled', subject, payload, createdAt };
-  });
+  const sales = (row!.sales ?? []).map(([eventId, subject]): OutboxEvent<TransactionEventPayload> => ({
+    id: Number(eventId),
+    type: 'transaction_settled',
+    subject,
+    payload: storedSales.get(Number(subject.slice(subject.indexOf(':') + 1)))!,
+    createdAt,
+  }));
   return { heldSales: row!.held_sales ?? [], sales };
 }
 
