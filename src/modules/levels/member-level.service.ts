@@ -23,7 +23,9 @@ export async function memberLevelRows(db: Db, memberIds: number[], lock = false)
  * Everything the conditions read, for many members at once: performance
  * facts (two indexed reads), direct-member counts from the tree, and — only
  * for the ranks some condition asks about — how many direct members are at
- * each rank or above (one grouped read over the members' children).
+ * each rank or above (one grouped read over the members' children, whose
+ * tree rows carry their level: joining member_levels instead made the
+ * planner scan that whole table in every round of an upgrade evaluation).
  */
 export async function loadFacts(db: Db, ladder: Ladder, memberIds: number[], month: string, ranks: number[]): Promise<Map<number, LevelFacts>> {
   const out = new Map<number, LevelFacts>();
@@ -39,8 +41,7 @@ export async function loadFacts(db: Db, ladder: Ladder, memberIds: number[], mon
       : await queryRows<{ parent_id: number | string; rank: number; n: number | string }>(db, sql`
           select c.parent_id, r.rank, count(*) as n
           from member_tree c
-          left join member_levels ml on ml.member_id = c.member_id
-          left join levels l on l.id = ml.level_id
+          left join levels l on l.id = c.level_id
           cross join unnest(${`{${ranks.join(',')}}`}::int[]) as r(rank)
           where c.parent_id = any(${ids}::bigint[]) and coalesce(l.rank, ${lowestRank}) >= r.rank
           group by c.parent_id, r.rank`);

@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../../db/client.js';
+import { type Db, intArrayLiteral, queryRows } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import type { Fen } from '../../lib/money.js';
 import { consumeEventWindow, drainConsumer, type EventWindow, windowEvents } from '../outbox/outbox.service.js';
@@ -310,23 +310,42 @@ export interface PerformanceFacts {
 
 export async function performanceFacts(db: Db, memberIds: number[], month: string): Promise<Map<number, PerformanceFacts>> {
   const last = shiftMonth(month, -1);
-  // One after the other: inside a transaction both would queue on the same connection anyway.
-  const figures = await monthFigures(db, memberIds, [month, last]);
-  const lifetimeRows =
-    memberIds.length === 0
-      ? []
-      : await queryRows<{ member_id: number | string; p: string; t: string }>(db, sql`
-          select member_id, sum(personal_settled - personal_refunded)::text as p, sum(team_settled - team_refunded)::text as t
-          from member_performance where member_id = any(${`{${memberIds.join(',')}}`}::bigint[]) group by member_id`);
-  const lifetime = new Map(lifetimeRows.map((r) => [Number(r.member_id), { personalNet: BigInt(r.p), teamNet: BigInt(r.t) }]));
   const out = new Map<number, PerformanceFacts>();
-  for (const id of memberIds) {
-    const thisMonth = figures.get(id)!.get(month)!;
-    const lastMonth = figures.get(id)!.get(last)!;
-    out.set(id, {
+  if (memberIds.length === 0) return out;
+  // One statement, and per member one range read of its own rows by key (a lateral aggregate): a plain
+  // `member_id = any(…)` over a few hundred members made the planner scan the whole table (a row per
+  // member and month) twice, in every round of an upgrade evaluation.
+  const cols = (m: string, p: string) => sql`
+    sum(personal_settled) filter (where month = ${m}::date)::text as ${sql.raw(`${p}_ps`)}, sum(personal_refunded) filter (where month = ${m}::date)::text as ${sql.raw(`${p}_pr`)},
+    sum(personal_txns) filter (where month = ${m}::date)::int as ${sql.raw(`${p}_pn`)}, sum(team_settled) filter (where month = ${m}::date)::text as ${sql.raw(`${p}_ts`)},
+    sum(team_refunded) filter (where month = ${m}::date)::text as ${sql.raw(`${p}_tr`)}, sum(team_active) filter (where month = ${m}::date)::int as ${sql.raw(`${p}_ta`)}`;
+  type Figures = { ps: string | null; pr: string | null; pn: number | null; ts: string | null; tr: string | null; ta: number | null };
+  type FactsRow = { id: number | string; lp: string | null; lt: string | null } & { [K in keyof Figures as `c_${K}` | `l_${K}`]: Figures[K] };
+  const rows = await queryRows<FactsRow>(db, sql`
+    select u.id, f.*
+    from unnest(${intArrayLiteral(memberIds)}::bigint[]) as u(id)
+    cross join lateral (
+      select ${cols(month, 'c')}, ${cols(last, 'l')},
+        sum(personal_settled - personal_refunded)::text as lp, sum(team_settled - team_refunded)::text as lt
+      from member_performance where member_id = u.id) f`);
+  const figures = (r: FactsRow, p: 'c' | 'l', m: string): MonthFigures =>
+    toFigures({
+      member_id: r.id,
+      month: m,
+      personal_settled: r[`${p}_ps`] ?? '0',
+      personal_refunded: r[`${p}_pr`] ?? '0',
+      personal_txns: r[`${p}_pn`] ?? 0,
+      team_settled: r[`${p}_ts`] ?? '0',
+      team_refunded: r[`${p}_tr`] ?? '0',
+      team_active: r[`${p}_ta`] ?? 0,
+    });
+  for (const r of rows) {
+    const thisMonth = figures(r, 'c', month);
+    const lastMonth = figures(r, 'l', last);
+    out.set(Number(r.id), {
       thisMonth,
       lastMonth,
-      lifetime: lifetime.get(id) ?? { personalNet: 0n, teamNet: 0n },
+      lifetime: { personalNet: BigInt(r.lp ?? 0), teamNet: BigInt(r.lt ?? 0) },
       increment: { personal: thisMonth.personalNet - lastMonth.personalNet, team: thisMonth.teamNet - lastMonth.teamNet },
     });
   }
