@@ -1,16 +1,16 @@
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queryRows } from '../../src/db/client.js';
+import { type Db, queryRows } from '../../src/db/client.js';
 import { createFieldCipher } from '../../src/lib/crypto.js';
 import { systemAuditContext } from '../../src/modules/audit/audit.service.js';
 import { bindMerchant, createChannel } from '../../src/modules/channels/channels.service.js';
 import { ingestRecords } from '../../src/modules/channels/ingest.service.js';
 import { runDailyLevelSweep } from '../../src/modules/levels/level-jobs.js';
-import { currentMonth, sweepUpgrades, upgradeCandidates } from '../../src/modules/levels/upgrades.service.js';
+import { currentMonth, evaluateUpgrades, sweepUpgrades, upgradeCandidates } from '../../src/modules/levels/upgrades.service.js';
 import { highestReachable, levelOf, upgradeRanks } from '../../src/modules/levels/ladder.js';
 import { readLadder } from '../../src/modules/levels/ladder.service.js';
-import { loadFacts, memberLevelRows } from '../../src/modules/levels/member-level.service.js';
+import { applyLevelChanges, type LevelChange, loadFacts, memberLevelRows, parentsOf } from '../../src/modules/levels/member-level.service.js';
 import { shiftMonth } from '../../src/modules/performance/performance.service.js';
 import { drainAllPerformance } from './drain.js';
 import { bindFirst, moveMember } from '../../src/modules/referrals/tree.service.js';
@@ -249,5 +249,88 @@ describe('performance upgrades', () => {
     // Not vacuous: a fair share of the members could rise, and some only through their team's change.
     expect(reachable).toBeGreaterThan(evaluated / 10);
     expect(liftedByTeam).toBeGreaterThan(0);
+  }, 120_000);
+  it('a cascade of rises (a parent lifted by its direct members\' new levels, and so on up) ends where a full evaluation of every parent ends (random ladders counting directs by level, trees, levels and figures)', async () => {
+    const month = currentMonth();
+    const fen = fc.integer({ min: 0, max: 20 }).map((n) => String(n * 500));
+    // Ladders whose levels count direct members at a level: what makes one member's rise lift its parent.
+    const condition = fc.oneof(
+      { weight: 3, arbitrary: fc.record({ kind: fc.constant('direct_members'), min: fc.integer({ min: 1, max: 3 }), minLevelRank: fc.option(fc.integer({ min: 1, max: 4 }), { nil: null }) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('personal_performance'), period: fc.constantFrom('this_month', 'lifetime'), minFen: fen }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('team_performance'), period: fc.constantFrom('this_month', 'lifetime'), minFen: fen, includeSelf: fc.boolean() }) },
+    );
+    const conditionSet = fc.record({ mode: fc.constantFrom('all', 'any'), conditions: fc.array(condition, { minLength: 1, maxLength: 2 }) });
+    const figures = fc.record({ ps: fen, ts: fen });
+    const ladder0 = (upgrade: unknown[]) => [{ name: '基础', rank: 1 }, ...upgrade.map((u, i) => ({ name: `L${i + 2}`, rank: i + 2, upgrade: u }))];
+
+    /** The evaluation without any screen: every parent of a member that rose is evaluated in full. */
+    async function unscreened(tx: Db, memberIds: number[]): Promise<void> {
+      const ladder = await readLadder(tx);
+      let pending = [...new Set(memberIds)];
+      while (pending.length > 0) {
+        const held = await memberLevelRows(tx, pending);
+        const facts = await loadFacts(tx, ladder, pending, month, upgradeRanks(ladder));
+        const changes: LevelChange[] = [];
+        for (const id of pending) {
+          const current = levelOf(ladder, held.get(id)?.levelId);
+          const reached = highestReachable(ladder, current, facts.get(id)!);
+          if (reached) changes.push({ memberId: id, fromLevelId: current.id, toLevelId: reached.level.id, reason: 'reference' });
+        }
+        const rose = await applyLevelChanges(tx, changes, { guard: 'raise', cause: 'performance', actor });
+        pending = await parentsOf(tx, rose.map((c) => c.memberId));
+      }
+    }
+    /** Runs an evaluation and returns everyone's level afterwards, leaving nothing behind. */
+    async function levelsAfter(members: number[], run: (tx: Db) => Promise<unknown>): Promise<(number | null)[]> {
+      let out: (number | null)[] = [];
+      await db()
+        .transaction(async (tx) => {
+          await run(tx);
+          const held = await memberLevelRows(tx, members);
+          out = members.map((id) => held.get(id)?.levelId ?? null);
+          throw new Error('rollback');
+        })
+        .catch((err: Error) => {
+          if (err.message !== 'rollback') throw err;
+        });
+      return out;
+    }
+
+    let cascades = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          sets: fc.array(conditionSet, { minLength: 3, maxLength: 3 }),
+          parents: fc.array(fc.nat(), { minLength: 11, maxLength: 11 }),
+          ranks: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 12, maxLength: 12 }),
+          perf: fc.array(fc.option(figures, { freq: 2 }), { minLength: 12, maxLength: 12 }),
+          // The members whose figures a batch changed: the evaluation starts from them.
+          start: fc.array(fc.nat({ max: 11 }), { minLength: 1, maxLength: 4 }),
+        }),
+        async ({ sets, parents, ranks, perf, start }) => {
+          const ids = await useLadder(ladder0(sets));
+          const levelIdOfRank = (rank: number) => ids.get(rank === 1 ? '基础' : `L${rank}`)!;
+          const members = await insertMembers(db(), 12);
+          for (let i = 1; i < members.length; i++) {
+            await db().transaction((tx) => bindFirst(tx, { memberId: members[i]!, parentId: members[parents[i - 1]! % i]!, via: 'invite_code', actor }));
+          }
+          const rows = members.flatMap((id, i) => (ranks[i]! > 1 ? [`(${id}, ${levelIdOfRank(ranks[i]!)}, 'staff')`] : []));
+          if (rows.length) await db().execute(sql.raw(`insert into member_levels (member_id, level_id, cause) values ${rows.join(',')} on conflict (member_id) do update set level_id = excluded.level_id`));
+          const figs = members.flatMap((id, i) => (perf[i] ? [`(${id}, '${month}', ${perf[i]!.ps}, 0, 1, ${perf[i]!.ts}, 0, 0)`] : []));
+          if (figs.length) await db().execute(sql.raw(`insert into member_performance (member_id, month, personal_settled, personal_refunded, personal_txns, team_settled, team_refunded, team_active) values ${figs.join(',')}`));
+
+          const from = start.map((i) => members[i]!);
+          const before = await levelsAfter(members, async () => {});
+          const reference = await levelsAfter(members, (tx) => unscreened(tx, from));
+          const screened = await levelsAfter(members, (tx) => evaluateUpgrades(tx, from, month));
+          expect(screened).toEqual(reference);
+          // Counted when a member outside the starting set rose: a parent lifted by the cascade.
+          if (reference.some((l, i) => l !== before[i] && !from.includes(members[i]!))) cascades++;
+        },
+      ),
+      { numRuns: 25, seed: Number(process.env.PROPERTY_SEED ?? Date.now() % 1_000_000) },
+    );
+    // Not vacuous: some runs lifted parents through their direct members' rises.
+    expect(cascades).toBeGreaterThan(0);
   }, 120_000);
 });
