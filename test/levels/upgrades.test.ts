@@ -79,6 +79,22 @@ async function tree(parentOf: Record<string, string | null>): Promise<Record<str
   return byName;
 }
 
+/**
+ * The property tests' world: a ladder 基础 + L2… with these upgrade sets, members in a random tree (member i's
+ * parent is one of the members before it, by `parents[i - 1]`) and each member on the level of its rank.
+ */
+async function randomWorld(sets: unknown[], parents: number[], ranks: number[]): Promise<number[]> {
+  const ids = await useLadder([{ name: '基础', rank: 1 }, ...sets.map((upgrade, i) => ({ name: `L${i + 2}`, rank: i + 2, upgrade }))]);
+  const levelIdOfRank = (rank: number) => ids.get(rank === 1 ? '基础' : `L${rank}`)!;
+  const members = await insertMembers(db(), ranks.length);
+  for (let i = 1; i < members.length; i++) {
+    await db().transaction((tx) => bindFirst(tx, { memberId: members[i]!, parentId: members[parents[i - 1]! % i]!, via: 'invite_code', actor }));
+  }
+  const rows = members.flatMap((id, i) => (ranks[i]! > 1 ? [`(${id}, ${levelIdOfRank(ranks[i]!)}, 'staff')`] : []));
+  if (rows.length) await db().execute(sql.raw(`insert into member_levels (member_id, level_id, cause) values ${rows.join(',')} on conflict (member_id) do update set level_id = excluded.level_id`));
+  return members;
+}
+
 describe('performance upgrades', () => {
   it('after each performance batch: a member climbs several levels at once, its ancestors rise on team figures, and a parent rises when its directs reach a level', async () => {
     await useLadder([
@@ -199,15 +215,7 @@ describe('performance upgrades', () => {
           teamDeltas: fc.array(fc.option(fc.record({ ts: fen, tr: fc.integer({ min: 0, max: 2000 }) }), { freq: 2 }), { minLength: 12, maxLength: 12 }),
         }),
         async ({ sets, parents, ranks, months, teamDeltas }) => {
-          const ids = await useLadder([{ name: '基础', rank: 1 }, ...sets.map((upgrade, i) => ({ name: `L${i + 2}`, rank: i + 2, upgrade }))]);
-          const levelIdOfRank = (rank: number) => ids.get(rank === 1 ? '基础' : `L${rank}`)!;
-          const members = await insertMembers(db(), 12);
-          // A random tree: member i's parent is one of the members before it.
-          for (let i = 1; i < members.length; i++) {
-            await db().transaction((tx) => bindFirst(tx, { memberId: members[i]!, parentId: members[parents[i - 1]! % i]!, via: 'invite_code', actor }));
-          }
-          const rows = members.flatMap((id, i) => (ranks[i]! > 1 ? [`(${id}, ${levelIdOfRank(ranks[i]!)}, 'staff')`] : []));
-          if (rows.length) await db().execute(sql.raw(`insert into member_levels (member_id, level_id, cause) values ${rows.join(',')} on conflict (member_id) do update set level_id = excluded.level_id`));
+          const members = await randomWorld(sets, parents, ranks);
           const perf = members.flatMap((id, i) =>
             months[i]!.flatMap((f, k) => (f ? [`(${id}, '${shiftMonth(month, -k)}', ${f.ps}, ${f.pr}, 1, ${f.ts}, ${f.tr}, 0)`] : [])),
           );
@@ -261,7 +269,6 @@ describe('performance upgrades', () => {
     );
     const conditionSet = fc.record({ mode: fc.constantFrom('all', 'any'), conditions: fc.array(condition, { minLength: 1, maxLength: 2 }) });
     const figures = fc.record({ ps: fen, ts: fen });
-    const ladder0 = (upgrade: unknown[]) => [{ name: '基础', rank: 1 }, ...upgrade.map((u, i) => ({ name: `L${i + 2}`, rank: i + 2, upgrade: u }))];
 
     /** The evaluation without any screen: every parent of a member that rose is evaluated in full. */
     async function unscreened(tx: Db, memberIds: number[]): Promise<void> {
@@ -308,14 +315,7 @@ describe('performance upgrades', () => {
           start: fc.array(fc.nat({ max: 11 }), { minLength: 1, maxLength: 4 }),
         }),
         async ({ sets, parents, ranks, perf, start }) => {
-          const ids = await useLadder(ladder0(sets));
-          const levelIdOfRank = (rank: number) => ids.get(rank === 1 ? '基础' : `L${rank}`)!;
-          const members = await insertMembers(db(), 12);
-          for (let i = 1; i < members.length; i++) {
-            await db().transaction((tx) => bindFirst(tx, { memberId: members[i]!, parentId: members[parents[i - 1]! % i]!, via: 'invite_code', actor }));
-          }
-          const rows = members.flatMap((id, i) => (ranks[i]! > 1 ? [`(${id}, ${levelIdOfRank(ranks[i]!)}, 'staff')`] : []));
-          if (rows.length) await db().execute(sql.raw(`insert into member_levels (member_id, level_id, cause) values ${rows.join(',')} on conflict (member_id) do update set level_id = excluded.level_id`));
+          const members = await randomWorld(sets, parents, ranks);
           const figs = members.flatMap((id, i) => (perf[i] ? [`(${id}, '${month}', ${perf[i]!.ps}, 0, 1, ${perf[i]!.ts}, 0, 0)`] : []));
           if (figs.length) await db().execute(sql.raw(`insert into member_performance (member_id, month, personal_settled, personal_refunded, personal_txns, team_settled, team_refunded, team_active) values ${figs.join(',')}`));
 
