@@ -270,9 +270,14 @@ describe('performance upgrades', () => {
     const conditionSet = fc.record({ mode: fc.constantFrom('all', 'any'), conditions: fc.array(condition, { minLength: 1, maxLength: 2 }) });
     const figures = fc.record({ ps: fen, ts: fen });
 
-    /** The evaluation without any screen: every parent of a member that rose is evaluated in full. */
+    /**
+     * The evaluation without any screen: every parent of a member that rose is evaluated in full (when some
+     * condition counts direct members at a level; otherwise a child's rise changes nothing its parent's
+     * levels read, and parents are left to their own events and the daily sweep, as in evaluateUpgrades).
+     */
     async function unscreened(tx: Db, memberIds: number[]): Promise<void> {
       const ladder = await readLadder(tx);
+      const countsByLevel = upgradeRanks(ladder).length > 0;
       let pending = [...new Set(memberIds)];
       while (pending.length > 0) {
         const held = await memberLevelRows(tx, pending);
@@ -284,7 +289,7 @@ describe('performance upgrades', () => {
           if (reached) changes.push({ memberId: id, fromLevelId: current.id, toLevelId: reached.level.id, reason: 'reference' });
         }
         const rose = await applyLevelChanges(tx, changes, { guard: 'raise', cause: 'performance', actor });
-        pending = await parentsOf(tx, rose.map((c) => c.memberId));
+        pending = countsByLevel ? await parentsOf(tx, rose.map((c) => c.memberId)) : [];
       }
     }
     /** Runs an evaluation and returns everyone's level afterwards, leaving nothing behind. */
