@@ -130,6 +130,16 @@ describe('a sale pays profit share and the peer bonus through the ledger', () =>
     expect((await verifyLedger(db())).ok).toBe(true);
   });
 
+  it('a refund listed before its own sale in one push still claws back everything the sale paid', async () => {
+    const res = await push([refund('R-9', 'S-9', 100_000), sale('S-9', 100_000)]);
+    expect(res.json().results.map((r: { result: string }) => r.result)).toEqual(['accepted', 'accepted']);
+    await drainRewards(db(), TZ);
+    for (const k of ['G1', 'G2', 'G3'] as const) expect((await wallet(k)).frozenFen).toBe('0');
+    const [e] = await queryRows<{ paid: string; clawed: boolean }>(db(), sql`
+      select total_fen::text as paid, clawed_back_at is not null as clawed from reward_events where event_id = ${await eventIdOf('S-9')}`);
+    expect(e).toEqual({ paid: '4500', clawed: true });
+    expect((await verifyLedger(db())).ok).toBe(true);
+  });
 });
 
 describe('fees and purchases', () => {

@@ -225,7 +225,7 @@ async function store(db: Db, channelId: string, unique: Valid[], results: (Recor
   // One statement: resolve merchants, store, and write the outbox events of
   // what was stored. Records of unknown merchants and replays insert nothing.
   const single = candidates.length === 1 && candidates[0]!.status === 'settled' && !withRefunds;
-  const [row] = single ? await storeOneSale(db, channelId, candidates[0]!) : await (withRefunds ? queryRows : <T>(d: Db, q: SQL) => queryRowsPrepared<T>(d, 'ingest_store_v5', q))<StoredRow>(db, sql`
+  const [row] = single ? await storeOneSale(db, channelId, candidates[0]!) : await (withRefunds ? queryRows : <T>(d: Db, q: SQL) => queryRowsPrepared<T>(d, 'ingest_store_v6', q))<StoredRow>(db, sql`
     with u as (
       select * from unnest(
         ${textArrayLiteral(candidates.map((c) => c.txnId))}::text[],
@@ -240,9 +240,11 @@ async function store(db: Db, channelId: string, unique: Valid[], results: (Recor
     mm as (
       select u.*, cm.member_id from u
       cross join lateral (select member_id from channel_merchants c where c.channel_id = ${channelId} and c.merchant_ref = u.m limit 1) cm),
+    -- Sales first: ids, and so the events' order, then put every sale before the refunds of this push, so a
+    -- refund listed before its own sale still reaches the rewards consumer after the sale it takes back.
     ins as (
       insert into channel_transactions (channel_id, channel_txn_id, merchant_ref, member_id, amount, status, occurred_at, original_txn_id, state, fingerprint)
-      select ${channelId}, t, m, member_id, a, s, o, ot, st, f from mm order by ord
+      select ${channelId}, t, m, member_id, a, s, o, ot, st, f from mm order by s = 'refunded', ord
       on conflict (channel_id, channel_txn_id) do nothing
       returning id, channel_txn_id, member_id, amount, status, occurred_at, original_txn_id, state),
     ev as (
