@@ -191,7 +191,8 @@ function model(s: EngineInput): [string, number, number, Fen, Fen][] {
     .sort((x, y) => x.r.priority - y.r.priority || (x.r.id < y.r.id ? -1 : 1));
   for (const { r, i } of rules) {
     const fen = r.amount.fixedFen + mulPpm(event.baseFen, r.amount.ppm);
-    const meets = (who: Person) => r.conditions.every((c) => holds(c, who));
+    // §3: only active members earn, whatever the rule's own conditions.
+    const meets = (who: Person) => who.active && r.conditions.every((c) => holds(c, who));
     const add = (who: Person, k: number) => gross.push({ source: `rule:${r.id}`, ruleIdx: i, who, generation: k + 1, fen });
     if (r.recipient.code === 'ancestor') {
       const k = (r.recipient.args as { generation: number }).generation - 1;

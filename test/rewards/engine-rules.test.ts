@@ -224,11 +224,12 @@ describe('each condition kind (boundary holds, one fen / one rank less fails)', 
     const code = condition.code as string;
     const ok = run(set, event('onboarding_fee_paid', 19_900n), person(1, 'basic'), [withOverrides(pass)]).result;
     expect(brief(ok.payouts), name).toEqual([[2, 1, 300n]]);
-    expect(ok.decisions[0]!.conditions).toEqual([expect.objectContaining({ code, holds: true })]);
+    // Every candidate is also checked for being active (SPEC §3); a rule listing that condition gets it once.
+    expect(ok.decisions[0]!.conditions).toEqual(code === 'active' ? [expect.objectContaining({ code, holds: true })] : [expect.objectContaining({ code: 'active', holds: true }), expect.objectContaining({ code, holds: true })]);
     const no = run(set, event('onboarding_fee_paid', 19_900n), person(1, 'basic'), [withOverrides(fail)]).result;
     expect(no.payouts, name).toEqual([]);
     expect(reasons(no.decisions)).toEqual([[2, 1, 'conditions']]);
-    expect(no.decisions[0]!.conditions).toEqual([expect.objectContaining({ code, holds: false })]);
+    expect(no.decisions[0]!.conditions.filter((c) => !c.holds)).toEqual([expect.objectContaining({ code, holds: false })]);
     expect(no.decisions[0]!.text).toContain('未满足');
   });
 
@@ -242,7 +243,7 @@ describe('each condition kind (boundary holds, one fen / one rank less fails)', 
     const no = run(set, event('transaction_settled', 9_999n), person(1, 'basic'), [person(2, 'basic')]).result;
     expect(no.payouts).toEqual([]);
     expect(reasons(no.decisions)).toEqual([[2, 1, 'conditions']]);
-    expect(no.decisions[0]!.conditions).toEqual([expect.objectContaining({ code: 'min_base_amount', holds: false })]);
+    expect(no.decisions[0]!.conditions).toEqual([expect.objectContaining({ code: 'active', holds: true }), expect.objectContaining({ code: 'min_base_amount', holds: false })]);
   });
 
   it('several conditions: all must hold, and every verdict is reported', () => {
@@ -257,10 +258,23 @@ describe('each condition kind (boundary holds, one fen / one rank less fails)', 
     ]);
   });
 
-  it('a rule without an active condition pays an inactive ancestor (only profit share requires activity by itself)', () => {
+  it('only active members earn (SPEC §3): a rule without an active condition still skips an inactive ancestor, and says so', () => {
     const set = ruleSet({ rules: [rule('any', { amount: { fixedFen: '300' } })] });
     const { result } = run(set, event('onboarding_fee_paid', 19_900n), person(1, 'basic'), [person(2, 'basic', { active: false })]);
-    expect(brief(result.payouts)).toEqual([[2, 1, 300n]]);
+    expect(result.payouts).toEqual([]);
+    expect(reasons(result.decisions)).toEqual([[2, 1, 'conditions']]);
+    expect(result.decisions[0]!.conditions.map((c) => [c.code, c.holds])).toEqual([['active', false]]);
+    expect(result.decisions[0]!.text).toContain('未激活');
+  });
+
+  it('a nearest-with-level rule passes over an inactive ancestor of the right rank to the next active one', () => {
+    const set = ruleSet({ rules: [rule('city', { name: '市级代理奖', trigger: 'level_purchased', recipient: { code: 'nearest_ancestor_with_level', args: { minRank: 3 } }, amount: { ppm: 5_000 } })] });
+    const { result } = run(set, event('level_purchased', 100_000n), person(1, 'basic'), [person(2, 'gold', { active: false }), person(3, 'gold')]);
+    expect(brief(result.payouts)).toEqual([[3, 2, 500n]]);
+    expect(reasons(result.decisions)).toEqual([
+      [2, 1, 'conditions'],
+      [3, 2, 'paid'],
+    ]);
   });
 });
 

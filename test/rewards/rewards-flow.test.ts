@@ -269,6 +269,7 @@ describe('rule sets: drafts, ceilings, publishing, simulation, the rules page', 
     expect(rules.sections.find((s: { trigger: string }) => s.trigger === 'onboarding_fee_paid').rules[0].text).toContain('20%');
     expect(rules.profitShare.text).toContain('级差分润');
     expect(rules.profitShare.peer).toContain('1%');
+    expect(rules.limits[0]).toContain('只有已激活');
   });
 });
 

@@ -117,6 +117,12 @@ function check(refs: ConditionRef[], who: Person, event: RewardEvent): Condition
   return refs.map((c) => conditionByCode.get(c.code)!.check(c.args, who, event));
 }
 
+/**
+ * Only active members earn (SPEC §3), whatever a rule's own conditions say: every candidate carries this
+ * verdict, and a rule that lists the `active` condition itself gets it once, from that condition.
+ */
+const activeVerdict = (who: Person): ConditionVerdict => ({ code: 'active', holds: who.active, text: who.active ? '已激活' : '未激活（未满足）' });
+
 export interface EngineOptions {
   /**
    * Whether to record a verdict, with its zh-CN text, for every rule and
@@ -201,7 +207,11 @@ export function runEngine(input: EngineInput, options: EngineOptions = {}): Engi
         if (explain) decide({ source, memberId: null, generation: g, paid: false, reason: 'no_ancestor', text: `没有${positionNames[g]}上级` });
         break;
       }
-      const verdicts = [...(recipient.requirement ? [recipient.requirement(rule.recipient.args, who)] : []), ...check(rule.conditions, who, event)];
+      const verdicts = [
+        ...(recipient.requirement ? [recipient.requirement(rule.recipient.args, who)] : []),
+        ...(rule.conditions.some((c) => c.code === 'active') ? [] : [activeVerdict(who)]),
+        ...check(rule.conditions, who, event),
+      ];
       const failed = verdicts.filter((v) => !v.holds);
       if (failed.length > 0) {
         if (explain) decide({ source, memberId: who.memberId, generation: g, paid: false, reason: 'conditions', text: `${sourceName(source, set.version)} · ${positionNames[g]}：${failed.map((v) => v.text).join('；')}`, conditions: verdicts });
@@ -220,8 +230,7 @@ export function runEngine(input: EngineInput, options: EngineOptions = {}): Engi
     let peer: { who: Person; generation: Generation; verdicts: ConditionVerdict[] } | null = null;
     for (const [i, who] of ancestors.entries()) {
       const g = (i + 1) as Generation;
-      const activeVerdict: ConditionVerdict = { code: 'active', holds: who.active, text: who.active ? '已激活' : '未激活（未满足）' };
-      const verdicts = [activeVerdict, ...check(ps.conditions, who, event)];
+      const verdicts = [activeVerdict(who), ...check(ps.conditions, who, event)];
       const failed = verdicts.filter((v) => !v.holds);
       if (failed.length > 0) {
         if (explain) {

@@ -199,6 +199,7 @@ export async function rulesInWords(db: Db, set: RuleSet, now: Date) {
       }
     : null;
   const limits = [
+    '只有已激活（已缴入驻费且账户正常）的会员获得奖励：未激活的上级在每条规则中都会被跳过。',
     `奖励先进入冻结余额，${set.freezeDays} 天后可提现；交易退款时，该笔交易产生的奖励会被收回。`,
     set.memberCaps.dailyFen !== null ? `每位会员每日收益最多 ${yuan(set.memberCaps.dailyFen)}。` : null,
     set.memberCaps.monthlyFen !== null ? `每位会员每月收益最多 ${yuan(set.memberCaps.monthlyFen)}。` : null,
