@@ -140,6 +140,18 @@ describe('a sale pays profit share and the peer bonus through the ledger', () =>
     expect(e).toEqual({ paid: '4500', clawed: true });
     expect((await verifyLedger(db())).ok).toBe(true);
   });
+
+  it('a refunded sale that paid nobody is marked refunded too, so simulations leave it out', async () => {
+    // X has no upline: its sale pays nothing, and its refund has nothing to take back.
+    const bound = await ctx.app.inject({ method: 'PUT', url: '/api/admin/channels/acme/merchants/M-X', headers: bearer(owner.token), payload: { memberId: m.X.memberId } });
+    expect(bound.statusCode, bound.body).toBe(200);
+    await push([{ ...sale('SX-1', 100_000), merchant_ref: 'M-X' }]);
+    await push([{ ...refund('RX-1', 'SX-1', 100_000), merchant_ref: 'M-X' }]);
+    await drainRewards(db(), TZ);
+    const [e] = await queryRows<{ paid: string; clawed: boolean; entry: string | null }>(db(), sql`
+      select total_fen::text as paid, clawed_back_at is not null as clawed, clawback_entry_id::text as entry from reward_events where event_id = ${await eventIdOf('SX-1')}`);
+    expect(e).toEqual({ paid: '0', clawed: true, entry: null });
+  });
 });
 
 describe('fees and purchases', () => {
@@ -192,7 +204,7 @@ describe('rule sets: drafts, ceilings, publishing, simulation, the rules page', 
     const sim = await ctx.app.inject({ method: 'POST', url: '/api/admin/rewards/simulate', headers: bearer(owner.token), payload: { from, to } });
     expect(sim.statusCode, sim.body).toBe(200);
     const r = sim.json();
-    // S-1 was refunded (left out); S-2 (¥2,000) and the fee remain. Peer: 1,000 fen published, 2,000 draft.
+    // S-1, S-9 and X's sale were refunded (left out); S-2 (¥2,000) and the fee remain. Peer: 1,000 fen published, 2,000 draft.
     const peerDiff = r.difference.byRule.find((x: { key: string }) => x.key === 'peer_bonus');
     expect(peerDiff).toMatchObject({ publishedFen: '1000', draftFen: '2000', differenceFen: '1000' });
     expect(r.events).toBe(2);

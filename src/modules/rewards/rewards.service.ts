@@ -238,12 +238,14 @@ async function clawBackRefund(tx: Db, set: RuleSet, e: OutboxEvent<DomainEvents[
     if (result.created) {
       reversed = result.reversed;
       entryId = result.entryId;
-      await tx.execute(sql`
-        with ev as (
-          update reward_events set clawed_back_at = now(), clawback_entry_id = ${result.entryId}
-          where subject = ${`channel_transaction:${sale.id}`} and kind = 'transaction_settled' returning entry_id)
-        update reward_payouts set clawed_back_at = now() where entry_id in (select entry_id from ev)`);
     }
+    // The sale's event is marked on its first refund even when it paid nothing (then there is nothing to take
+    // back and no clawback entry): simulations and caps leave refunded sales out by this mark.
+    await tx.execute(sql`
+      with ev as (
+        update reward_events set clawed_back_at = now(), clawback_entry_id = ${entryId}
+        where subject = ${`channel_transaction:${sale.id}`} and kind = 'transaction_settled' and clawed_back_at is null returning entry_id)
+      update reward_payouts set clawed_back_at = now() where entry_id in (select entry_id from ev)`);
   }
   const event = rewardEventOf(e as AnyRewardEvent, timeZone);
   await tx.execute(sql`
