@@ -248,6 +248,30 @@ describe('rule sets: drafts, ceilings, publishing, simulation, the rules page', 
     expect(p).toEqual({ version: draftVersion, amount_fen: '2000' });
   });
 
+  it('stored inputs keep all three ancestors, so a draft reaching further than the published set is simulated in full', async () => {
+    const publish = async (reach: number, note: string) => {
+      const active = (await get('/api/admin/rewards/rule-sets/active')).json();
+      const body = { ...structuredClone(active.body), reach };
+      const saved = await ctx.app.inject({ method: 'PUT', url: '/api/admin/rewards/draft', headers: bearer(owner.token), payload: { basedOn: active.version, note, body } });
+      expect(saved.statusCode, saved.body).toBe(200);
+      return saved.json().version as number;
+    };
+    const narrow = await publish(2, '两代');
+    expect((await ctx.app.inject({ method: 'POST', url: '/api/admin/rewards/draft/publish', headers: bearer(owner.token), payload: { draftVersion: narrow } })).statusCode).toBe(200);
+    const from = new Date(Date.now() - 1000).toISOString();
+    await push([{ ...sale('S-5', 100_000), occurred_at: new Date().toISOString() }]); // the only event in the window
+    await drainRewards(db(), TZ);
+    // Reach 2: G3, the third generation (金牌 like G2), gets no peer bonus.
+    const [paid] = await queryRows<{ n: string }>(db(), sql`select count(*)::text as n from reward_payouts where event_id = ${await eventIdOf('S-5')} and member_id = ${m.G3.memberId}`);
+    expect(paid!.n).toBe('0');
+    // A reach-3 draft, simulated on that sale, pays G3 its 1% peer bonus.
+    const wide = await publish(3, '三代');
+    const sim = await ctx.app.inject({ method: 'POST', url: '/api/admin/rewards/simulate', headers: bearer(owner.token), payload: { from, to: new Date(Date.now() + 60_000).toISOString() } });
+    expect(sim.statusCode, sim.body).toBe(200);
+    expect(sim.json().difference.byRule.find((x: { key: string }) => x.key === 'peer_bonus')).toMatchObject({ publishedFen: '0', draftFen: '1000', differenceFen: '1000' });
+    expect((await ctx.app.inject({ method: 'POST', url: '/api/admin/rewards/draft/publish', headers: bearer(owner.token), payload: { draftVersion: wide } })).statusCode).toBe(200);
+  });
+
   it('the console reads the registered building blocks of rules, with JSON schemas of their arguments', async () => {
     const res = await get('/api/admin/rewards/definitions');
     expect(res.statusCode, res.body).toBe(200);

@@ -7,7 +7,7 @@ import type { DomainEvents } from '../outbox/events.js';
 import { consumeEvents, drainConsumer, type OutboxEvent } from '../outbox/outbox.service.js';
 import { monthOf } from '../performance/performance.service.js';
 import { clawback } from '../wallets/wallets.service.js';
-import type { PerformanceSnapshot, RewardEvent, Trigger } from './definitions.js';
+import { MAX_REACH, type PerformanceSnapshot, type RewardEvent, type Trigger } from './definitions.js';
 import { type EngineInput, type EngineResult, runEngine } from './engine.js';
 import { type BatchFacts, hasCaps, type InputSnapshot, loadBatchFacts, loadPerformance, loadUsage, readsPerformance, snapshotOf } from './inputs.service.js';
 import type { RuleSet } from './rule-set.js';
@@ -103,7 +103,9 @@ export function computeRun(
     if (!member) continue;
     const month = performance?.get(event.month);
     const ancestors = (facts.ancestorsOf.get(event.memberId) ?? [])
-      .slice(0, set.reach)
+      // All of them (up to three), not just the set's reach: the engine looks no further than the reach, and the
+      // stored inputs then let a draft that reaches further be simulated on this event.
+      .slice(0, MAX_REACH)
       .flatMap((id) => {
         const p = facts.persons.get(id);
         const f = month?.get(id);
