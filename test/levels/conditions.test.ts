@@ -10,7 +10,7 @@ import {
   evaluateConditionSet,
   type LevelFacts,
 } from '../../src/modules/levels/conditions.js';
-import { directsMayLift, downgradeTarget, highestReachable, type Ladder, leastDirectsToRise, type Level, purchasePrice, readsTeamFigures, teamDrivenLadder } from '../../src/modules/levels/ladder.js';
+import { directsMayLift, downgradeTarget, highestReachable, type Ladder, leastDirectsToRise, type Level, purchasePrice, readsTeamFigures, smallestPurchase, teamDrivenLadder } from '../../src/modules/levels/ladder.js';
 import type { MonthFigures } from '../../src/modules/performance/performance.service.js';
 
 const month = (m: string, personalNet: bigint, teamNet: bigint): MonthFigures => ({
@@ -321,5 +321,12 @@ describe('what a member pays for a level', () => {
     expect(purchasePrice(silver, { ...gold, enabled: false }, false)).toBeNull();
     expect(purchasePrice(silver, { ...gold, priceFen: 0n }, false)).toBeNull();
     expect(purchasePrice({ ...silver, priceFen: 400_000n }, gold, true)).toBeNull();
+  });
+  it('the smallest purchase counts every level a member may hold, disabled ones too', () => {
+    // 金牌(旧) is disabled but still held: paying the difference, its holders pay ¥1.00 for 金牌.
+    const ladder = ladderOf(level(1, 1, { priceFen: 0n }), { ...silver, priceFen: 10_000n }, level(4, 3, { priceFen: 49_900n, enabled: false }), level(5, 4, { priceFen: 50_000n }));
+    expect(smallestPurchase(ladder, true)).toBe(100n);
+    expect(smallestPurchase(ladder, false)).toBe(10_000n);
+    expect(smallestPurchase(ladderOf(level(1, 1, { priceFen: 0n })), true)).toBeNull();
   });
 });

@@ -115,6 +115,23 @@ export function purchasePrice(current: Level, target: Level, byDifference: boole
   return price > 0n ? price : null;
 }
 
+/**
+ * The least any member could pay for a level: over every level a member may
+ * hold (disabled ones too, which members keep) and every level above it for
+ * sale, priced as a purchase is. Null when nothing is for sale. What a
+ * fixed reward on a level purchase is a share of, at worst.
+ */
+export function smallestPurchase(ladder: Ladder, byDifference: boolean): Fen | null {
+  let least: Fen | null = null;
+  for (const current of ladder.levels) {
+    for (const target of ladder.levels) {
+      const price = purchasePrice(current, target, byDifference);
+      if (price !== null && (least === null || price < least)) least = price;
+    }
+  }
+  return least;
+}
+
 // ---------------------------------------------------------------- validation of a save
 
 /** A level as a save sends it: without an id when it is new. */

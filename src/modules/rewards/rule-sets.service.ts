@@ -4,6 +4,7 @@ import { AppError } from '../../lib/errors.js';
 import type { Fen } from '../../lib/money.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { readLadder } from '../levels/ladder.service.js';
+import { smallestPurchase } from '../levels/ladder.js';
 import { levelSettingsDef } from '../levels/level-settings.js';
 import { entryFeeOf } from '../onboarding/onboarding.service.js';
 import { readSettings } from '../settings/settings.service.js';
@@ -118,19 +119,10 @@ export async function listVersions(db: Db, limit: number, before?: number): Prom
 /** What a save is checked against: today's ladder, entry fee and cheapest level purchase. */
 export async function validationContext(db: Db): Promise<ValidationContext> {
   const [ladder, entryFee, levelSettings] = [await readLadder(db), await entryFeeOf(db), await readSettings(db, levelSettingsDef)];
-  const forSale = ladder.levels.filter((l) => l.enabled && l.priceFen > 0n).map((l) => l.priceFen);
-  let cheapest: Fen | null = forSale.length ? forSale.reduce((a, b) => (a < b ? a : b)) : null;
-  if (levelSettings.value.upgradeByDifference) {
-    // Paying the difference: the smallest step between two priced levels is the smallest purchase.
-    const sorted = [...forSale].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    for (let i = 1; i < sorted.length; i++) {
-      const step = sorted[i]! - sorted[i - 1]!;
-      if (step > 0n && (cheapest === null || step < cheapest)) cheapest = step;
-    }
-  }
   return {
     ranks: ladder.levels.map((l) => ({ rank: l.rank, ratePpm: l.rateProfitSharePpm, enabled: l.enabled })),
-    minBaseFen: { onboarding_fee_paid: entryFee, level_purchased: cheapest },
+    // Paying the difference, a member holding a disabled level just below one for sale pays the least: every pair counts.
+    minBaseFen: { onboarding_fee_paid: entryFee, level_purchased: smallestPurchase(ladder, levelSettings.value.upgradeByDifference) },
   };
 }
 
