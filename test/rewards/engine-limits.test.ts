@@ -258,6 +258,13 @@ describe('validateRuleSet and worstCases', () => {
     expect(validateRuleSet({ ...set, ceilings: ceilings(115_000) }, ctx).problems).toEqual([]);
   });
 
+  it('refuses a profit-share condition naming a rank the ladder does not have (it would stop profit share silently)', () => {
+    const set = ruleSet({ ceilings: ceilings(1_000_000), profitShare: profitShare(null, [{ code: 'min_level_rank', args: { rank: 9 } }]) });
+    expect(validateRuleSet(set, ctx).problems).toEqual([{ path: 'profitShare.conditions.0', message: '级差分润的条件引用的等级序号 9 不存在' }]);
+    const fine = ruleSet({ ceilings: ceilings(1_000_000), profitShare: profitShare(null, [{ code: 'min_level_rank', args: { rank: 2 } }]) });
+    expect(validateRuleSet(fine, ctx).problems).toEqual([]);
+  });
+
   it('refuses a fixed amount on transaction_settled without min_base_amount (unbounded)', () => {
     const set = ruleSet({ ceilings: ceilings(1_000_000), rules: [rule('fix', { name: '固定奖', trigger: 'transaction_settled', amount: { fixedFen: '1000' } })] });
     const w = worstOf(set, 'transaction_settled');

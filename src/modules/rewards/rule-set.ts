@@ -175,6 +175,7 @@ export function validateRuleSet(set: RuleSetBody, ctx: ValidationContext): { pro
   const problems: Problem[] = [];
   const seen = new Set<string>();
   const ranks = new Set(ctx.ranks.map((r) => r.rank));
+  const rankOf = (c: { args: unknown }) => (c.args as { rank?: number } | undefined)?.rank ?? (c.args as { minRank?: number } | undefined)?.minRank;
   set.rules.forEach((rule, i) => {
     const at = `rules.${i}`;
     if (seen.has(rule.id)) problems.push({ path: `${at}.id`, message: `规则编号 ${rule.id} 重复` });
@@ -183,7 +184,7 @@ export function validateRuleSet(set: RuleSetBody, ctx: ValidationContext): { pro
       problems.push({ path: `${at}.recipient`, message: `规则「${rule.name}」发给第 ${(rule.recipient.args as { generation: number }).generation} 代，超出了 ${set.reach} 代的范围` });
     }
     for (const [j, c] of [...rule.conditions, rule.recipient].entries()) {
-      const rank = (c.args as { rank?: number; minRank?: number }).rank ?? (c.args as { minRank?: number }).minRank;
+      const rank = rankOf(c);
       if (rank !== undefined && !ranks.has(rank)) problems.push({ path: `${at}.conditions.${j}`, message: `规则「${rule.name}」引用的等级序号 ${rank} 不存在` });
     }
     if (rule.effectiveFrom && rule.effectiveUntil && new Date(rule.effectiveFrom) >= new Date(rule.effectiveUntil)) {
@@ -193,6 +194,11 @@ export function validateRuleSet(set: RuleSetBody, ctx: ValidationContext): { pro
     if (rule.caps.dailyFen !== null && rule.caps.monthlyFen !== null && rule.caps.dailyFen > rule.caps.monthlyFen) {
       problems.push({ path: `${at}.caps`, message: `规则「${rule.name}」的日封顶高于月封顶` });
     }
+  });
+  // A condition naming a rank that does not exist would make every ancestor ineligible: profit share would silently stop.
+  set.profitShare.conditions.forEach((c, j) => {
+    const rank = rankOf(c);
+    if (rank !== undefined && !ranks.has(rank)) problems.push({ path: `profitShare.conditions.${j}`, message: `级差分润的条件引用的等级序号 ${rank} 不存在` });
   });
   if (set.profitShare.peer.enabled && !ranks.has(set.profitShare.peer.minRank)) {
     problems.push({ path: 'profitShare.peer.minRank', message: `平级奖的最低等级序号 ${set.profitShare.peer.minRank} 不存在` });
