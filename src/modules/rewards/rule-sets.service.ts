@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
-import type { Fen } from '../../lib/money.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { readLadder } from '../levels/ladder.service.js';
 import { smallestPurchase } from '../levels/ladder.js';
