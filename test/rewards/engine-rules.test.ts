@@ -24,7 +24,13 @@ describe('recipient: ancestor (one generation)', () => {
     expect(p!.text).toContain('间推入驻奖');
     expect(p!.text).toContain('(v7)');
     expect(p!.text).toContain('固定 ¥10.00');
-    expect(reasons(result.decisions)).toEqual([[3, 2, 'paid']]);
+    // The others in reach are told the rule is not theirs (an answer to "why was I not paid").
+    expect(reasons(result.decisions)).toEqual([
+      [2, 1, 'other_generation'],
+      [4, 3, 'other_generation'],
+      [3, 2, 'paid'],
+    ]);
+    expect(result.decisions[0]!.text).toBe('规则「间推入驻奖」(v7)只发给间推上级，不发给直推');
     expect(result.totalFen).toBe(1000n);
     expect(result.version).toBe(7);
     expect(result.eventId).toBe(501);
@@ -34,15 +40,19 @@ describe('recipient: ancestor (one generation)', () => {
     const { result } = run(set, event('onboarding_fee_paid', 19_900n), person(1, 'basic'), [person(2, 'gold'), person(3, 'basic', { active: false }), person(4, 'diamond')]);
     expect(result.payouts).toEqual([]);
     expect(result.totalFen).toBe(0n);
-    expect(reasons(result.decisions)).toEqual([[3, 2, 'conditions']]);
-    expect(result.decisions[0]!.conditions).toEqual([expect.objectContaining({ code: 'active', holds: false })]);
-    expect(result.decisions[0]!.text).toContain('未激活');
+    expect(reasons(result.decisions).filter(([, , r]) => r !== 'other_generation')).toEqual([[3, 2, 'conditions']]);
+    const failed = result.decisions.find((d) => d.reason === 'conditions')!;
+    expect(failed.conditions).toEqual([expect.objectContaining({ code: 'active', holds: false })]);
+    expect(failed.text).toContain('未激活');
   });
 
   it('no ancestor at that generation: decision no_ancestor', () => {
     const { result } = run(set, event('onboarding_fee_paid', 19_900n), person(1, 'basic'), [person(2, 'gold')]);
     expect(result.payouts).toEqual([]);
-    expect(reasons(result.decisions)).toEqual([[null, 2, 'no_ancestor']]);
+    expect(reasons(result.decisions)).toEqual([
+      [2, 1, 'other_generation'],
+      [null, 2, 'no_ancestor'],
+    ]);
   });
 });
 
@@ -89,7 +99,12 @@ describe('recipient: nearest_ancestor_with_level', () => {
     const ancestors = [person(2, 'gold', { perf: { teamThisMonth: 100_000n } }), person(3, 'diamond', { perf: { teamThisMonth: 100_000n } })];
     const { result } = run(set, ev, person(1, 'basic'), ancestors);
     expect(brief(result.payouts)).toEqual([[2, 1, 1500n]]);
-    expect(reasons(result.decisions)).toEqual([[2, 1, 'paid']]);
+    // The farther one is told a nearer ancestor took it.
+    expect(reasons(result.decisions)).toEqual([
+      [2, 1, 'paid'],
+      [3, 2, 'nearer_paid'],
+    ]);
+    expect(result.decisions[1]!.text).toBe('规则「市级代理奖」(v7)只发给最近一位符合条件的上级，本次已由直推领取');
     expect(result.payouts[0]!.text).toContain('直推');
   });
 
@@ -359,9 +374,10 @@ describe('verdictsFor', () => {
     const g1 = verdictsFor(result, input, 2);
     expect(g1.position).toBe('直推');
     expect(g1.decisions.map((d) => [d.source.kind, d.memberId, d.reason])).toEqual([
+      ['rule', 2, 'other_generation'], // gen2 pays the 间推 only
       ['rule', null, 'not_in_effect'],
       ['profit_share', 2, 'paid'],
     ]);
-    expect(g1.decisions[1]!.amountFen).toBe(2000n);
+    expect(g1.decisions[2]!.amountFen).toBe(2000n);
   });
 });

@@ -66,7 +66,19 @@ export interface Decision {
   memberId: number | null;
   generation: Generation | null;
   paid: boolean;
-  reason: 'paid' | 'not_in_effect' | 'beyond_reach' | 'no_ancestor' | 'conditions' | 'ineligible' | 'no_differential' | 'peer_taken' | 'cut_to_zero' | 'below_one_fen';
+  reason:
+    | 'paid'
+    | 'not_in_effect'
+    | 'beyond_reach'
+    | 'no_ancestor'
+    | 'conditions'
+    | 'other_generation'
+    | 'nearer_paid'
+    | 'ineligible'
+    | 'no_differential'
+    | 'peer_taken'
+    | 'cut_to_zero'
+    | 'below_one_fen';
   text: string;
   conditions: ConditionVerdict[];
   amountFen: Fen;
@@ -201,7 +213,16 @@ export function runEngine(input: EngineInput, options: EngineOptions = {}): Engi
       if (explain) decide({ source, memberId: null, generation: null, paid: false, reason: 'beyond_reach', text: `${sourceName(source, set.version)}的对象超出 ${set.reach} 代范围` });
       continue;
     }
-    for (const g of generations) {
+    if (explain) {
+      // "Why was I not paid" must have an answer for every ancestor in reach, also those the rule never looks at.
+      for (const [i, who] of ancestors.entries()) {
+        const g = (i + 1) as Generation;
+        if (!generations.includes(g)) {
+          decide({ source, memberId: who.memberId, generation: g, paid: false, reason: 'other_generation', text: `${sourceName(source, set.version)}只发给${generations.map((x) => positionNames[x]).join('、')}上级，不发给${positionNames[g]}` });
+        }
+      }
+    }
+    for (const [k, g] of generations.entries()) {
       const who = ancestors[g - 1];
       if (!who) {
         if (explain) decide({ source, memberId: null, generation: g, paid: false, reason: 'no_ancestor', text: `没有${positionNames[g]}上级` });
@@ -218,7 +239,15 @@ export function runEngine(input: EngineInput, options: EngineOptions = {}): Engi
         continue;
       }
       pay(who, g, source, { ppm: rule.amount.ppm, fixedFen: rule.amount.fixedFen }, verdicts);
-      if (recipient.firstOnly) break;
+      if (recipient.firstOnly) {
+        if (explain) {
+          for (const later of generations.slice(k + 1)) {
+            const other = ancestors[later - 1];
+            if (other) decide({ source, memberId: other.memberId, generation: later, paid: false, reason: 'nearer_paid', text: `${sourceName(source, set.version)}只发给最近一位符合条件的上级，本次已由${positionNames[g]}领取` });
+          }
+        }
+        break;
+      }
     }
   }
 
