@@ -40,11 +40,12 @@ async function useLadder(levels: { name: string; rank: number; upgrade?: unknown
   const starting = [...now.levels].filter((l: { enabled: boolean }) => l.enabled).sort((a: { rank: number }, b: { rank: number }) => a.rank - b.rank)[0] as { id: number; name: string };
   const lowestName = [...levels].sort((a, b) => a.rank - b.rank)[0]!.name;
   const idFor = (name: string) => idOf.get(name) ?? (name === lowestName ? starting.id : undefined);
-  const payload: Record<string, unknown>[] = levels.map((l) => ({ id: idFor(l.name), name: l.name, rank: l.rank, priceFen: '0', rateProfitSharePpm: l.rank * 10_000, upgrade: l.upgrade ?? none, keep: none, enabled: l.enabled ?? true }));
+  const payload: Record<string, unknown>[] = levels.map((l) => ({ id: idFor(l.name), name: l.name, rank: l.rank, priceFen: '0', rateProfitSharePpm: l.rank * 100, upgrade: l.upgrade ?? none, keep: none, enabled: l.enabled ?? true }));
   const used = new Set(payload.map((p) => p.id));
   const heldElsewhere = now.levels.filter((l: { id: number; holders: number }) => !used.has(l.id) && l.holders > 0);
-  // Parked above everything, at the highest rate, so the rates still never decrease with rank.
-  for (const [i, { holders: _h, ...l }] of (heldElsewhere as Record<string, unknown>[]).entries()) payload.push({ ...l, rank: 900 + i, enabled: false, rateProfitSharePpm: 1_000_000 });
+  // Parked above everything, at a rate above every other, so the rates still never decrease with rank. Rates stay
+  // small (at most 10%): a ladder that would lift the published reward rules past their ceiling is refused.
+  for (const [i, { holders: _h, ...l }] of (heldElsewhere as Record<string, unknown>[]).entries()) payload.push({ ...l, rank: 900 + i, enabled: false, rateProfitSharePpm: 100_000 });
   const res = await ctx.app.inject({ method: 'PUT', url: '/api/admin/levels', headers: bearer(owner.token), payload: { version: now.version, levels: payload } });
   expect(res.statusCode, res.body).toBe(200);
   return new Map<string, number>(res.json().levels.map((l: { name: string; id: number }) => [l.name, l.id]));

@@ -169,6 +169,27 @@ describe('fees and purchases', () => {
 describe('rule sets: drafts, ceilings, publishing, simulation, the rules page', () => {
   const get = (url: string, token = owner.token) => ctx.app.inject({ method: 'GET', url, headers: bearer(token) });
 
+  it('a ladder edit that would lift the published rules past their ceiling is refused with the worst case; nothing is saved', async () => {
+    const active = (await get('/api/admin/rewards/rule-sets/active')).json();
+    const ceiling: number = active.body.ceilings.transaction_settled;
+    const ladder = (await get('/api/admin/levels')).json() as { version: number; levels: { holders?: number; rank: number; rateProfitSharePpm: number }[] };
+    const levels = ladder.levels.map(({ holders: _h, ...l }) => l);
+    const top = levels.reduce((a, b) => (a.rank > b.rank ? a : b));
+    const save = (rate: number) =>
+      ctx.app.inject({ method: 'PUT', url: '/api/admin/levels', headers: bearer(owner.token), payload: { version: ladder.version, levels: levels.map((l) => (l === top ? { ...l, rateProfitSharePpm: rate } : l)) } });
+    const refused = await save(ceiling + 1);
+    expect(refused.statusCode, refused.body).toBe(400);
+    expect(refused.json().error.code).toBe('VALIDATION_FAILED');
+    expect(refused.json().error.message).toContain('超过单笔封顶');
+    expect(refused.json().error.details.worstCase[0]).toMatchObject({ trigger: 'transaction_settled', ceilingPpm: ceiling });
+    expect((await get('/api/admin/levels')).json().version).toBe(ladder.version);
+    // A rate the rules can carry is saved (and put back).
+    const saved = await save(top.rateProfitSharePpm + 1);
+    expect(saved.statusCode, saved.body).toBe(200);
+    const back = await ctx.app.inject({ method: 'PUT', url: '/api/admin/levels', headers: bearer(owner.token), payload: { version: saved.json().version, levels } });
+    expect(back.statusCode, back.body).toBe(200);
+  });
+
   it('a draft that could pay more than its ceiling is refused with the worst case; nothing is saved', async () => {
     const active = (await get('/api/admin/rewards/rule-sets/active')).json();
     const body = structuredClone(active.body);

@@ -2,6 +2,7 @@ import { desc, eq, isNull, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
+import { guardedChange } from '../settings/settings.service.js';
 import { decodeConditionSet, encodeConditionSet } from './conditions.js';
 import { type Ladder, type Level, type LevelDraft, lowestEnabled, validateLadder } from './ladder.js';
 import { levelLadderVersions, levels } from './levels.schema.js';
@@ -109,24 +110,27 @@ export async function saveLadder(db: Db, audit: AuditContext, drafts: LevelDraft
     const problems = validateLadder(drafts, new Set(before.levels.map((l) => l.id)), { id: starting.id, name: starting.name });
     if (problems.length > 0) throw new AppError('VALIDATION_FAILED', 'The ladder is not valid', problems);
 
-    // Ranks may be permuted: park the current ones out of the way of the unique index first.
-    await tx.execute(sql`update levels set rank = -id where removed_at is null`);
-    if (removed.length > 0) {
-      await tx.execute(sql`update levels set removed_at = now(), enabled = false, updated_at = now() where id = any(${`{${removed.map((l) => l.id).join(',')}}`}::bigint[])`);
-    }
-    for (const d of drafts) {
-      const values = {
-        name: d.name.trim(),
-        rank: d.rank,
-        priceFen: d.priceFen,
-        rateProfitSharePpm: d.rateProfitSharePpm,
-        upgrade: encodeConditionSet(d.upgrade),
-        keep: encodeConditionSet(d.keep),
-        enabled: d.enabled,
-      };
-      if (d.id == null) await tx.insert(levels).values(values);
-      else await tx.update(levels).set({ ...values, updatedAt: sql`now()` }).where(eq(levels.id, d.id));
-    }
+    // Rates and prices feed other configuration (the reward rules' worst cases): its guards may refuse the change.
+    await guardedChange(tx, async () => {
+      // Ranks may be permuted: park the current ones out of the way of the unique index first.
+      await tx.execute(sql`update levels set rank = -id where removed_at is null`);
+      if (removed.length > 0) {
+        await tx.execute(sql`update levels set removed_at = now(), enabled = false, updated_at = now() where id = any(${`{${removed.map((l) => l.id).join(',')}}`}::bigint[])`);
+      }
+      for (const d of drafts) {
+        const values = {
+          name: d.name.trim(),
+          rank: d.rank,
+          priceFen: d.priceFen,
+          rateProfitSharePpm: d.rateProfitSharePpm,
+          upgrade: encodeConditionSet(d.upgrade),
+          keep: encodeConditionSet(d.keep),
+          enabled: d.enabled,
+        };
+        if (d.id == null) await tx.insert(levels).values(values);
+        else await tx.update(levels).set({ ...values, updatedAt: sql`now()` }).where(eq(levels.id, d.id));
+      }
+    });
 
     const after = await readLadder(tx);
     const version = before.version + 1;

@@ -205,10 +205,15 @@ export function validateRuleSet(set: RuleSetBody, ctx: ValidationContext): { pro
   }
   const worst = worstCases(set, ctx);
   for (const w of worst) {
-    if (w.unbounded) problems.push({ path: `ceilings.${w.trigger}`, message: `${triggerNames[w.trigger]}：${w.unbounded}` });
-    else if (w.ppm! > w.ceilingPpm) {
-      problems.push({ path: `ceilings.${w.trigger}`, message: `${triggerNames[w.trigger]}每笔最多可能发放 ${w.ppm} ppm（${w.parts.join(' + ')}），超过单笔封顶 ${w.ceilingPpm} ppm` });
-    }
+    const problem = ceilingProblem(w);
+    if (problem) problems.push(problem);
   }
   return { problems, worst };
+}
+
+/** Why a worst case refuses a rule set (null when it fits its ceiling). */
+export function ceilingProblem(w: WorstCase): Problem | null {
+  if (w.unbounded) return { path: `ceilings.${w.trigger}`, message: `${triggerNames[w.trigger]}：${w.unbounded}` };
+  if (w.ppm! > w.ceilingPpm) return { path: `ceilings.${w.trigger}`, message: `${triggerNames[w.trigger]}每笔最多可能发放 ${w.ppm} ppm（${w.parts.join(' + ')}），超过单笔封顶 ${w.ceilingPpm} ppm` };
+  return null;
 }

@@ -6,8 +6,8 @@ import { readLadder } from '../levels/ladder.service.js';
 import { smallestPurchase } from '../levels/ladder.js';
 import { levelSettingsDef } from '../levels/level-settings.js';
 import { entryFeeOf } from '../onboarding/onboarding.service.js';
-import { readSettings } from '../settings/settings.service.js';
-import { decodeRuleSet, encodeRuleSet, type RuleSet, type RuleSetBody, validateRuleSet, type ValidationContext } from './rule-set.js';
+import { guardConfiguration, readSettings } from '../settings/settings.service.js';
+import { decodeRuleSet, encodeRuleSet, type RuleSet, type RuleSetBody, validateRuleSet, type ValidationContext, ceilingProblem, worstCases } from './rule-set.js';
 
 /**
  * Rule-set versions: the one draft operators edit, publishing (audited), and
@@ -124,6 +124,31 @@ export async function validationContext(db: Db): Promise<ValidationContext> {
     minBaseFen: { onboarding_fee_paid: entryFee, level_purchased: smallestPurchase(ladder, levelSettings.value.upgradeByDifference) },
   };
 }
+
+/**
+ * A change of levels or settings (a higher profit-share rate, a cheaper
+ * level or entry fee) can raise the published rules' worst case past their
+ * ceilings, which a save of the rules themselves would have refused: such a
+ * change is refused too, with the worst case, unless the rules exceeded
+ * that ceiling already and the change does not make it worse (the run-time
+ * cut still holds every event to its ceiling).
+ */
+guardConfiguration(async (tx) => {
+  const [published] = await queryRows<{ version: number }>(tx, sql`select version from reward_rule_sets where state = 'published'`);
+  if (!published) return async () => {};
+  const set = await activeRuleSet(tx);
+  const exceeding = async () => new Map(worstCases(set, await validationContext(tx)).filter((w) => ceilingProblem(w) !== null).map((w) => [w.trigger, w]));
+  const before = await exceeding();
+  return async () => {
+    const worse = [...(await exceeding()).values()].filter((w) => {
+      const was = before.get(w.trigger);
+      return !was || (was.ppm !== null && (w.ppm === null || w.ppm > was.ppm));
+    });
+    if (worse.length === 0) return;
+    const problems = worse.map((w) => ceilingProblem(w)!).map((p) => ({ field: p.path, message: p.message }));
+    throw new AppError('VALIDATION_FAILED', `此修改会让当前生效的奖励规则（v${set.version}）超过单笔封顶：${problems.map((p) => p.message).join('；')}。请先调整奖励规则的封顶或金额`, { problems, worstCase: worse });
+  };
+});
 
 async function refuseProblems(db: Db, body: RuleSetBody) {
   const { problems, worst } = validateRuleSet(body, await validationContext(db));

@@ -27,6 +27,30 @@ export async function readSettings<T>(db: Db, def: SettingsDefinition<T>): Promi
 }
 
 /**
+ * A check of the platform's configuration as a whole, run in the
+ * transaction of every change to it (settings, the level ladder): called
+ * before the change, it returns what to check after it, and refuses the
+ * change by throwing. Registered by the modules whose own configuration
+ * depends on the others' (the published reward rules must keep fitting
+ * their ceilings when level rates or prices change), so this module need
+ * not know them.
+ */
+export type ConfigurationGuard = (tx: Db) => Promise<() => Promise<void>>;
+const guards: ConfigurationGuard[] = [];
+export function guardConfiguration(guard: ConfigurationGuard) {
+  guards.push(guard);
+}
+
+/** Wraps one configuration change in the registered guards (inside the change's transaction). */
+export async function guardedChange<T>(tx: Db, change: () => Promise<T>): Promise<T> {
+  const checks: (() => Promise<void>)[] = [];
+  for (const guard of guards) checks.push(await guard(tx));
+  const result = await change();
+  for (const check of checks) await check();
+  return result;
+}
+
+/**
  * Saves a new version. `expectedVersion` guards against two operators
  * overwriting each other: a stale version gets 409 and nothing is written.
  */
@@ -47,11 +71,13 @@ export async function writeSettings<T>(
       throw new AppError('CONFLICT', `These settings were changed by someone else (now version ${version}); reload and try again`, { currentVersion: version });
     }
     const stored = encode(value);
-    const [row] = await tx
-      .insert(settings)
-      .values({ key: def.key, value: stored, version: version + 1, updatedBy: audit.actorId })
-      .onConflictDoUpdate({ target: settings.key, set: { value: stored, version: version + 1, updatedAt: sql`now()`, updatedBy: audit.actorId } })
-      .returning();
+    const [row] = await guardedChange(tx, () =>
+      tx
+        .insert(settings)
+        .values({ key: def.key, value: stored, version: version + 1, updatedBy: audit.actorId })
+        .onConflictDoUpdate({ target: settings.key, set: { value: stored, version: version + 1, updatedAt: sql`now()`, updatedBy: audit.actorId } })
+        .returning(),
+    );
     await recordAudit(tx, audit, {
       action: 'settings.updated',
       targetType: 'settings',
