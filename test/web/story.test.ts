@@ -225,6 +225,14 @@ describe.runIf(runBrowserTests).sequential('the story in a browser', () => {
     await inviterPage.getByTestId('statement-explanation').getByText('直推').first().waitFor();
     expect(await horizontalOverflow(inviterPage)).toBe(0);
     await screenshot(inviterPage, '3c-inviter-statement');
+
+    // Staff ask why the inviter was paid for that fee: the event replayed, every rule's verdict about the 直推.
+    const rewards = (await (await inviter.request.get('/api/member/rewards')).json()) as { items: { eventId: number; amountFen: string }[] };
+    const eventId = rewards.items.find((l) => l.amountFen === '24975')!.eventId;
+    const why = await new RewardRulesPage(ownerPage).why(eventId, '直推');
+    await why.getByText('直推入驻奖').first().waitFor();
+    await why.getByText('已发放').first().waitFor();
+    await screenshot(ownerPage, '3d-why-paid');
     await inviter.close();
     await phone.close();
   });

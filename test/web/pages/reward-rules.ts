@@ -5,9 +5,22 @@ import { confirmDialog } from './dialogs.js';
 export class RewardRulesPage {
   constructor(readonly page: Page) {}
 
-  async open(tab: 'active' | 'draft' | 'simulate' | 'versions' = 'active') {
+  async open(tab: 'active' | 'draft' | 'simulate' | 'versions' | 'why' = 'active') {
     await this.page.goto(tab === 'active' ? '/admin/rewards' : `/admin/rewards?tab=${tab}`);
     await this.page.getByTestId('page-rewards').waitFor();
+  }
+
+  /** 奖励解释 for one event: looks it up, then asks why the upline member at `position` (直推/间推/第3代) was (not) paid. */
+  async why(eventId: number, position: string) {
+    await this.open('why');
+    await this.page.getByTestId('why-event').fill(String(eventId));
+    await this.page.getByTestId('why-submit').click();
+    const people = this.page.getByTestId('why-people');
+    await people.waitFor();
+    await people.getByRole('row').filter({ hasText: position }).getByRole('button').click();
+    const result = this.page.getByTestId('why-result');
+    await result.waitFor();
+    return result;
   }
 
   /** Opens the draft tab, creating the draft from the published set when there is none. */

@@ -3,6 +3,7 @@ import { Button, Card, Col, DatePicker, Row, Select, Space, Statistic, Table, Ta
 import type { ColumnsType } from 'antd/es/table';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import { withQuery } from '../../../shared/api';
 import { formatDateTime } from '../../../shared/format';
 import { useT } from '../../../shared/i18n';
@@ -182,6 +183,16 @@ export function RewardsTab({ memberId }: { memberId: number }) {
       render: (v: boolean) => (v ? <Tag color="red">{t('已追回', 'Clawed back')}</Tag> : <Tag color="green">{t('已发放', 'Paid')}</Tag>),
     },
     { title: t('计算说明', 'How it was computed'), dataIndex: 'text', render: (v: string) => <span style={{ fontSize: 13 }}>{v}</span> },
+    {
+      title: t('事件', 'Event'),
+      key: 'event',
+      width: 110,
+      render: (_, r) => (
+        <Link to={`/rewards?tab=why&eventId=${r.eventId}&memberId=${memberId}`} data-testid={`reward-why-${r.id}`}>
+          #{r.eventId} {t('原因', 'why')}
+        </Link>
+      ),
+    },
   ];
   return (
     <>

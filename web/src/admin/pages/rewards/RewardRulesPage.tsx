@@ -1,4 +1,4 @@
-import { EditOutlined, ExperimentOutlined, HistoryOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
+import { EditOutlined, ExperimentOutlined, HistoryOutlined, QuestionCircleOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { Badge, Skeleton, Space, Tabs } from 'antd';
 import { useCallback, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
@@ -12,14 +12,15 @@ import { RuleSetView } from './RuleSetView';
 import { SimulationTab } from './SimulationTab';
 import type { Definitions, DraftResponse, LadderLevel, StoredRuleSet } from './types';
 import { VersionsTab } from './VersionsTab';
+import { WhyTab } from './WhyTab';
 
-const TABS = ['active', 'draft', 'simulate', 'versions'] as const;
+const TABS = ['active', 'draft', 'simulate', 'versions', 'why'] as const;
 type Tab = (typeof TABS)[number];
 
 /**
  * 奖励规则: the active rule set in words, the draft editor (forms generated
  * from the server's registered definitions), simulation of the draft on past
- * events, and the version history. The tab is in the URL (?tab=) so a link
+ * events, the version history, and why a member was (not) paid for an event. The tab is in the URL (?tab=) so a link
  * or a reload lands on the same view.
  */
 export default function RewardRulesPage() {
@@ -134,6 +135,16 @@ export default function RewardRulesPage() {
               </Space>
             ),
             children: <VersionsTab words={words} reloadKey={versionsKey} />,
+          },
+          {
+            key: 'why',
+            label: (
+              <Space size={6}>
+                <QuestionCircleOutlined />
+                {t('奖励解释', 'Why paid')}
+              </Space>
+            ),
+            children: <WhyTab />,
           },
         ]}
       />
