@@ -98,7 +98,8 @@ function SimulationResult({ sim, words }: { sim: Simulation; words: Words }) {
     () =>
       sim.draft.byTrigger.map((d) => {
         const p = sim.published.byTrigger.find((x) => x.trigger === d.trigger);
-        return { ...d, name: triggerLabel(d.trigger, words), publishedFen: p?.totalFen ?? '0', publishedShare: p?.shareOfVolumePpm ?? 0 };
+        const publishedFen = p?.totalFen ?? '0';
+        return { ...d, name: triggerLabel(d.trigger, words), publishedFen, publishedShare: p?.shareOfVolumePpm ?? 0, differenceFen: (BigInt(d.totalFen) - BigInt(publishedFen)).toString() };
       }),
     [sim, words],
   );
@@ -228,6 +229,7 @@ function SimulationResult({ sim, words }: { sim: Simulation; words: Words }) {
                   </>
                 ),
               },
+              diffCol,
             ]}
           />
         }
