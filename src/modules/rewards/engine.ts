@@ -213,6 +213,7 @@ export function runEngine(input: EngineInput, options: EngineOptions = {}): Engi
       if (explain) decide({ source, memberId: null, generation: null, paid: false, reason: 'beyond_reach', text: `${sourceName(source, set.version)}的对象超出 ${set.reach} 代范围` });
       continue;
     }
+    const listsActive = rule.conditions.some((c) => c.code === 'active');
     if (explain) {
       // "Why was I not paid" must have an answer for every ancestor in reach, also those the rule never looks at.
       for (const [i, who] of ancestors.entries()) {
@@ -230,7 +231,7 @@ export function runEngine(input: EngineInput, options: EngineOptions = {}): Engi
       }
       const verdicts = [
         ...(recipient.requirement ? [recipient.requirement(rule.recipient.args, who)] : []),
-        ...(rule.conditions.some((c) => c.code === 'active') ? [] : [activeVerdict(who)]),
+        ...(listsActive ? [] : [activeVerdict(who)]),
         ...check(rule.conditions, who, event),
       ];
       const failed = verdicts.filter((v) => !v.holds);
