@@ -190,6 +190,26 @@ describe('rule sets: drafts, ceilings, publishing, simulation, the rules page', 
     expect(back.statusCode, back.body).toBe(200);
   });
 
+  it('a ladder edit that would leave the published rules naming a missing rank is refused; nothing is saved', async () => {
+    const active = (await get('/api/admin/rewards/rule-sets/active')).json();
+    const peerRank: number = active.body.profitShare.peer.minRank;
+    expect(active.body.profitShare.peer.enabled).toBe(true);
+    const ladder = (await get('/api/admin/levels')).json() as { version: number; levels: { holders?: number; rank: number }[] };
+    const levels = ladder.levels.map(({ holders: _h, ...l }) => l);
+    // Every level from the one the peer bonus starts at moves one rank up (the ladder's own conditions follow it):
+    // a valid ladder, but no level has the rank the rules name any more.
+    const up = (rank: number) => (rank >= peerRank ? rank + 1 : rank);
+    type Conditions = { conditions: { minLevelRank?: number | null }[] };
+    const follow = (c: Conditions) => ({ ...c, conditions: c.conditions.map((x) => (x.minLevelRank ? { ...x, minLevelRank: up(x.minLevelRank) } : x)) });
+    const shifted = (levels as (typeof levels[number] & { upgrade: Conditions; keep: Conditions })[]).map((l) => ({ ...l, rank: up(l.rank), upgrade: follow(l.upgrade), keep: follow(l.keep) }));
+    const refused = await ctx.app.inject({ method: 'PUT', url: '/api/admin/levels', headers: bearer(owner.token), payload: { version: ladder.version, levels: shifted } });
+    expect(refused.statusCode, refused.body).toBe(400);
+    expect(refused.json().error.code).toBe('VALIDATION_FAILED');
+    expect(refused.json().error.message).toContain('引用不存在的等级');
+    expect(refused.json().error.details.problems).toEqual([{ field: 'profitShare.peer.minRank', message: `平级奖的最低等级序号 ${peerRank} 不存在` }]);
+    expect((await get('/api/admin/levels')).json().version).toBe(ladder.version);
+  });
+
   it('a draft that could pay more than its ceiling is refused with the worst case; nothing is saved', async () => {
     const active = (await get('/api/admin/rewards/rule-sets/active')).json();
     const body = structuredClone(active.body);

@@ -174,18 +174,12 @@ export function worstCases(set: RuleSetBody, ctx: ValidationContext): WorstCase[
 export function validateRuleSet(set: RuleSetBody, ctx: ValidationContext): { problems: Problem[]; worst: WorstCase[] } {
   const problems: Problem[] = [];
   const seen = new Set<string>();
-  const ranks = new Set(ctx.ranks.map((r) => r.rank));
-  const rankOf = (c: { args: unknown }) => (c.args as { rank?: number } | undefined)?.rank ?? (c.args as { minRank?: number } | undefined)?.minRank;
   set.rules.forEach((rule, i) => {
     const at = `rules.${i}`;
     if (seen.has(rule.id)) problems.push({ path: `${at}.id`, message: `规则编号 ${rule.id} 重复` });
     seen.add(rule.id);
     if (rule.recipient.code === 'ancestor' && (rule.recipient.args as { generation: number }).generation > set.reach) {
       problems.push({ path: `${at}.recipient`, message: `规则「${rule.name}」发给第 ${(rule.recipient.args as { generation: number }).generation} 代，超出了 ${set.reach} 代的范围` });
-    }
-    for (const [j, c] of [...rule.conditions, rule.recipient].entries()) {
-      const rank = rankOf(c);
-      if (rank !== undefined && !ranks.has(rank)) problems.push({ path: `${at}.conditions.${j}`, message: `规则「${rule.name}」引用的等级序号 ${rank} 不存在` });
     }
     if (rule.effectiveFrom && rule.effectiveUntil && new Date(rule.effectiveFrom) >= new Date(rule.effectiveUntil)) {
       problems.push({ path: `${at}.effectiveUntil`, message: `规则「${rule.name}」的结束时间必须晚于开始时间` });
@@ -195,7 +189,31 @@ export function validateRuleSet(set: RuleSetBody, ctx: ValidationContext): { pro
       problems.push({ path: `${at}.caps`, message: `规则「${rule.name}」的日封顶高于月封顶` });
     }
   });
-  // A condition naming a rank that does not exist would make every ancestor ineligible: profit share would silently stop.
+  problems.push(...rankProblems(set, ctx));
+  const worst = worstCases(set, ctx);
+  for (const w of worst) {
+    const problem = ceilingProblem(w);
+    if (problem) problems.push(problem);
+  }
+  return { problems, worst };
+}
+
+/**
+ * References to level ranks the ladder lacks. A rule or condition naming
+ * such a rank never finds an eligible ancestor, so it would silently stop
+ * paying: refused when the rules are saved, and when a ladder change
+ * (a level removed or re-ranked) would leave the published rules so.
+ */
+export function rankProblems(set: RuleSetBody, ctx: Pick<ValidationContext, 'ranks'>): Problem[] {
+  const problems: Problem[] = [];
+  const ranks = new Set(ctx.ranks.map((r) => r.rank));
+  const rankOf = (c: { args: unknown }) => (c.args as { rank?: number } | undefined)?.rank ?? (c.args as { minRank?: number } | undefined)?.minRank;
+  set.rules.forEach((rule, i) => {
+    for (const [j, c] of [...rule.conditions, rule.recipient].entries()) {
+      const rank = rankOf(c);
+      if (rank !== undefined && !ranks.has(rank)) problems.push({ path: `rules.${i}.conditions.${j}`, message: `规则「${rule.name}」引用的等级序号 ${rank} 不存在` });
+    }
+  });
   set.profitShare.conditions.forEach((c, j) => {
     const rank = rankOf(c);
     if (rank !== undefined && !ranks.has(rank)) problems.push({ path: `profitShare.conditions.${j}`, message: `级差分润的条件引用的等级序号 ${rank} 不存在` });
@@ -203,12 +221,7 @@ export function validateRuleSet(set: RuleSetBody, ctx: ValidationContext): { pro
   if (set.profitShare.peer.enabled && !ranks.has(set.profitShare.peer.minRank)) {
     problems.push({ path: 'profitShare.peer.minRank', message: `平级奖的最低等级序号 ${set.profitShare.peer.minRank} 不存在` });
   }
-  const worst = worstCases(set, ctx);
-  for (const w of worst) {
-    const problem = ceilingProblem(w);
-    if (problem) problems.push(problem);
-  }
-  return { problems, worst };
+  return problems;
 }
 
 /** Why a worst case refuses a rule set (null when it fits its ceiling). */

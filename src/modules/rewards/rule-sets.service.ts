@@ -7,7 +7,7 @@ import { smallestPurchase } from '../levels/ladder.js';
 import { levelSettingsDef } from '../levels/level-settings.js';
 import { entryFeeOf } from '../onboarding/onboarding.service.js';
 import { guardConfiguration, readSettings } from '../settings/settings.service.js';
-import { decodeRuleSet, encodeRuleSet, type RuleSet, type RuleSetBody, validateRuleSet, type ValidationContext, ceilingProblem, worstCases } from './rule-set.js';
+import { ceilingProblem, decodeRuleSet, encodeRuleSet, rankProblems, type RuleSet, type RuleSetBody, validateRuleSet, type ValidationContext, worstCases } from './rule-set.js';
 
 /**
  * Rule-set versions: the one draft operators edit, publishing (audited), and
@@ -131,22 +131,34 @@ export async function validationContext(db: Db): Promise<ValidationContext> {
  * ceilings, which a save of the rules themselves would have refused: such a
  * change is refused too, with the worst case, unless the rules exceeded
  * that ceiling already and the change does not make it worse (the run-time
- * cut still holds every event to its ceiling).
+ * cut still holds every event to its ceiling). Likewise a ladder change that
+ * leaves a published rule naming a rank no level has (a level removed or
+ * re-ranked): that rule would silently stop paying.
  */
 guardConfiguration(async (tx) => {
   const [published] = await queryRows<{ version: number }>(tx, sql`select version from reward_rule_sets where state = 'published'`);
   if (!published) return async () => {};
   const set = await activeRuleSet(tx);
-  const exceeding = async () => new Map(worstCases(set, await validationContext(tx)).filter((w) => ceilingProblem(w) !== null).map((w) => [w.trigger, w]));
-  const before = await exceeding();
+  const check = async () => {
+    const ctx = await validationContext(tx);
+    return { exceeding: new Map(worstCases(set, ctx).filter((w) => ceilingProblem(w) !== null).map((w) => [w.trigger, w])), ranks: rankProblems(set, ctx) };
+  };
+  const before = await check();
   return async () => {
-    const worse = [...(await exceeding()).values()].filter((w) => {
-      const was = before.get(w.trigger);
+    const after = await check();
+    const worse = [...after.exceeding.values()].filter((w) => {
+      const was = before.exceeding.get(w.trigger);
       return !was || (was.ppm !== null && (w.ppm === null || w.ppm > was.ppm));
     });
-    if (worse.length === 0) return;
-    const problems = worse.map((w) => ceilingProblem(w)!).map((p) => ({ field: p.path, message: p.message }));
-    throw new AppError('VALIDATION_FAILED', `此修改会让当前生效的奖励规则（v${set.version}）超过单笔封顶：${problems.map((p) => p.message).join('；')}。请先调整奖励规则的封顶或金额`, { problems, worstCase: worse });
+    const brokenRanks = after.ranks.filter((p) => !before.ranks.some((b) => b.path === p.path && b.message === p.message));
+    if (worse.length > 0) {
+      const problems = worse.map((w) => ceilingProblem(w)!).map((p) => ({ field: p.path, message: p.message }));
+      throw new AppError('VALIDATION_FAILED', `此修改会让当前生效的奖励规则（v${set.version}）超过单笔封顶：${problems.map((p) => p.message).join('；')}。请先调整奖励规则的封顶或金额`, { problems, worstCase: worse });
+    }
+    if (brokenRanks.length > 0) {
+      const problems = brokenRanks.map((p) => ({ field: p.path, message: p.message }));
+      throw new AppError('VALIDATION_FAILED', `此修改会让当前生效的奖励规则（v${set.version}）引用不存在的等级：${problems.map((p) => p.message).join('；')}。请先修改奖励规则，或保留该等级序号`, { problems, worstCase: [] });
+    }
   };
 });
 
