@@ -142,6 +142,8 @@ describe.runIf(runBrowserTests).sequential('the story in a browser', () => {
 
     const result = await rules.simulate();
     await result.getByTestId('sim-by-rule').getByText('直推入驻奖').waitFor();
+    // Payout counts of both sets, draft first.
+    await result.getByTestId('sim-by-rule').getByRole('row', { name: /直推入驻奖/ }).getByText(/^\d+ \/ \d+$/).waitFor();
     // Every breakdown sets the draft against the published set, by trigger too.
     await result.getByTestId('sim-by-trigger').getByRole('columnheader', { name: '差额' }).waitFor();
     await screenshot(ownerPage, '2a-rules-simulation');

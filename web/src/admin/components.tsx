@@ -31,7 +31,8 @@ export function PageTitle({ title, extra, sub }: { title: string; extra?: ReactN
   );
 }
 
-export function ErrorAlert({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+/** `title`: what failed, when it is not loading the page (running a simulation, say). */
+export function ErrorAlert({ error, onRetry, title }: { error: unknown; onRetry?: () => void; title?: string }) {
   const t = useT();
   if (!error) return null;
   return (
@@ -39,7 +40,7 @@ export function ErrorAlert({ error, onRetry }: { error: unknown; onRetry?: () =>
       type="error"
       showIcon
       style={{ marginBottom: 16 }}
-      message={t('加载失败', 'Could not load')}
+      message={title ?? t('加载失败', 'Could not load')}
       description={errorText(error)}
       action={onRetry ? <Button size="small" onClick={onRetry}>{t('重试', 'Retry')}</Button> : undefined}
     />

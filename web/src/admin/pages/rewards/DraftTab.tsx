@@ -6,7 +6,7 @@ import { formatDateTime } from '../../../shared/format';
 import { useT } from '../../../shared/i18n';
 import type { Loaded } from '../../../shared/use-api';
 import { ErrorAlert } from '../../components';
-import { ppmWordsToPercent, triggerExtra, type Words } from './describe';
+import { ppmWordsToPercent, problemPlace, triggerExtra, type Words } from './describe';
 import { RuleEditorDrawer } from './RuleEditorDrawer';
 import { RuleList } from './RuleList';
 import { RuleSetView } from './RuleSetView';
@@ -29,7 +29,7 @@ interface Props {
 function refusal(err: unknown): ValidationResult | null {
   if (!(err instanceof ApiError) || err.status !== 400) return null;
   const d = err.details as { problems?: { field: string; message: string }[]; worstCase?: ValidationResult['worstCase'] } | { field: string; message: string }[] | undefined;
-  if (Array.isArray(d)) return { problems: d.map((p) => ({ path: p.field, message: p.message })), worstCase: [] };
+  if (Array.isArray(d)) return { problems: d.map((p) => ({ path: p.field, message: p.message })), worstCase: [], requestLevel: true };
   if (d?.problems) return { problems: d.problems.map((p) => ({ path: p.field, message: p.message })), worstCase: d.worstCase ?? [] };
   return { problems: [{ path: '', message: err.message }], worstCase: [] };
 }
@@ -235,7 +235,9 @@ export function DraftTab({ words, draft, active, canEdit, onChanged, onPublished
 
   const stale = stored.basedOn !== null && stored.basedOn !== draft.data.activeVersion;
   const busyAny = busy !== null;
+  // A refusal by the request checks computes no worst case: the saved draft's is shown then, and said to be.
   const worst = validation?.worstCase.length ? validation.worstCase : stored.worstCase;
+  const worstIsSaved = validation !== null && validation.worstCase.length === 0;
 
   return (
     <div data-testid="draft-editor">
@@ -316,14 +318,30 @@ export function DraftTab({ words, draft, active, canEdit, onChanged, onPublished
               message={t(`${validation.problems.length} 个问题需要修正`, `${validation.problems.length} problem(s) to fix`)}
               description={
                 <ul style={{ margin: 0, paddingInlineStart: 18 }}>
-                  {validation.problems.map((p, i) => (
-                    <li key={i}>{ppmWordsToPercent(p.message)}</li>
-                  ))}
+                  {validation.problems.map((p, i) => {
+                    // Rule-set checks already name the rule in the message; request checks name only a field.
+                    const place = validation.requestLevel ? problemPlace(p.path, rules, t) : null;
+                    return (
+                      <li key={i}>
+                        {place ? (
+                          <Typography.Text code style={{ marginInlineEnd: 6 }}>
+                            {place}
+                          </Typography.Text>
+                        ) : null}
+                        {ppmWordsToPercent(p.message)}
+                      </li>
+                    );
+                  })}
                 </ul>
               }
               data-testid="draft-problems"
             />
           )
+        ) : null}
+        {worstIsSaved ? (
+          <Typography.Paragraph type="secondary" data-testid="draft-worst-saved">
+            {t('当前编辑内容未通过基本校验，未能计算其最坏情况；下表为已保存草稿的最坏情况。', 'The current edits failed the basic checks, so their worst case was not computed; the table shows the saved draft’s.')}
+          </Typography.Paragraph>
         ) : null}
         <WorstCaseTable rows={worst} words={words} />
       </Card>

@@ -49,6 +49,9 @@ function barOption(categories: string[], draft: string[], published: string[], t
   };
 }
 
+/** Payout counts of both sets in one cell, draft first: "12 / 9". */
+const countPair = (draft: number | undefined, published: number | undefined) => `${draft ?? 0} / ${published ?? 0}`;
+
 const ruleName = (key: string, name: string | undefined, t: T) => (key === 'profit_share' ? t('级差分润', 'Profit share') : key === 'peer_bonus' ? t('平级奖', 'Peer bonus') : (name ?? key));
 
 function Breakdown({ title, chart, table }: { title: string; chart: EChartsOption; table: ReactNode }) {
@@ -73,7 +76,7 @@ function SimulationResult({ sim, words }: { sim: Simulation; words: Words }) {
       sim.difference.byRule.map((r) => ({
         ...r,
         name: ruleName(r.key, r.name, t),
-        count: sim.draft.byRule.find((d) => d.key === r.key)?.count ?? 0,
+        count: countPair(sim.draft.byRule.find((d) => d.key === r.key)?.count, sim.published.byRule.find((p) => p.key === r.key)?.count),
       })),
     [sim, t],
   );
@@ -87,7 +90,7 @@ function SimulationResult({ sim, words }: { sim: Simulation; words: Words }) {
       return {
         rank,
         level: d?.level ?? p?.level ?? t(`序号 ${rank}`, `Rank ${rank}`),
-        count: d?.count ?? 0,
+        count: countPair(d?.count, p?.count),
         draftFen,
         publishedFen,
         differenceFen: (BigInt(draftFen) - BigInt(publishedFen)).toString(),
@@ -105,6 +108,7 @@ function SimulationResult({ sim, words }: { sim: Simulation; words: Words }) {
   );
 
   const moneyCol = (title: string, dataIndex: string) => ({ title, dataIndex, align: 'right' as const, render: (v: string) => <Money fen={v} /> });
+  const countCol = { title: t('笔数（草稿 / 已发布）', 'Payouts (draft / published)'), dataIndex: 'count', align: 'right' as const };
   const diffCol = { title: t('差额', 'Difference'), dataIndex: 'differenceFen', align: 'right' as const, render: (v: string) => <Diff fen={v} /> };
   const totalDiff = BigInt(sim.difference.totalFen);
 
@@ -166,7 +170,7 @@ function SimulationResult({ sim, words }: { sim: Simulation; words: Words }) {
             locale={{ emptyText: t('此期间没有发放', 'Nothing paid in this period') }}
             columns={[
               { title: t('规则', 'Rule'), dataIndex: 'name' },
-              { title: t('笔数', 'Payouts'), dataIndex: 'count', align: 'right' },
+              countCol,
               moneyCol(t('草稿', 'Draft'), 'draftFen'),
               moneyCol(t('已发布', 'Published'), 'publishedFen'),
               diffCol,
@@ -187,7 +191,7 @@ function SimulationResult({ sim, words }: { sim: Simulation; words: Words }) {
             locale={{ emptyText: t('此期间没有发放', 'Nothing paid in this period') }}
             columns={[
               { title: t('等级', 'Level'), dataIndex: 'level' },
-              { title: t('笔数', 'Payouts'), dataIndex: 'count', align: 'right' },
+              countCol,
               moneyCol(t('草稿', 'Draft'), 'draftFen'),
               moneyCol(t('已发布', 'Published'), 'publishedFen'),
               diffCol,
@@ -326,7 +330,7 @@ export function SimulationTab({ words, canSimulate, draftVersion }: { words: Wor
           </Typography.Text>
         </div>
       </Card>
-      <ErrorAlert error={error} onRetry={() => void run()} />
+      <ErrorAlert error={error} onRetry={() => void run()} title={t('模拟失败', 'Simulation failed')} />
       {sim ? (
         <div data-testid="simulation-result">
           <Typography.Paragraph type="secondary">

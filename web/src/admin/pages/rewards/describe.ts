@@ -65,6 +65,22 @@ export function describeConditions(conditions: Ref[], w: Words): string[] {
   return conditions.map((c) => describeRef(c, w.defs.conditions, w));
 }
 
+/**
+ * Where a problem is, in words: a request check names a field path
+ * (`body.body.rules.2.amount.ppm`), which becomes the rule's name and the
+ * rest of the path; rule-set checks name the rule in their message already,
+ * so only request-level paths get a place.
+ */
+export function problemPlace(path: string, rules: Pick<Rule, 'name'>[], t: T): string | null {
+  const field = path.replace(/^(body\.)+/, '');
+  if (!field) return null;
+  const m = /^rules\.(\d+)(?:\.(.*))?$/.exec(field);
+  if (!m) return field;
+  const rule = rules[Number(m[1])];
+  const name = rule?.name ? t(`规则「${rule.name}」`, `Rule “${rule.name}”`) : t(`第 ${Number(m[1]) + 1} 条规则`, `Rule ${Number(m[1]) + 1}`);
+  return m[2] ? `${name} · ${m[2]}` : name;
+}
+
 /** The server words worst cases in ppm ("200000 ppm"); people read percent. */
 export const ppmWordsToPercent = (text: string) => text.replace(/(\d+) ppm/g, (_m, n: string) => ppmToPercent(n));
 

@@ -84,6 +84,8 @@ export interface DraftResponse {
 export interface ValidationResult {
   problems: { path: string; message: string }[];
   worstCase: WorstCase[];
+  /** Set on a refusal by the request checks (field paths, no worst case), not by the rule-set checks. */
+  requestLevel?: boolean;
 }
 
 interface Totals {
