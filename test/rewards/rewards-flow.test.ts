@@ -208,6 +208,15 @@ describe('rule sets: drafts, ceilings, publishing, simulation, the rules page', 
     expect(refused.json().error.message).toContain('引用不存在的等级');
     expect(refused.json().error.details.problems).toEqual([{ field: 'profitShare.peer.minRank', message: `平级奖的最低等级序号 ${peerRank} 不存在` }]);
     expect((await get('/api/admin/levels')).json().version).toBe(ladder.version);
+    // A change that breaks both a ceiling and a rank reference is refused once, naming both.
+    const ceiling: number = active.body.ceilings.transaction_settled;
+    const topRank = Math.max(...shifted.map((l) => l.rank));
+    const both = await ctx.app.inject({ method: 'PUT', url: '/api/admin/levels', headers: bearer(owner.token), payload: { version: ladder.version, levels: shifted.map((l) => (l.rank === topRank ? { ...l, rateProfitSharePpm: ceiling + 1 } : l)) } });
+    expect(both.statusCode, both.body).toBe(400);
+    expect(both.json().error.message).toContain('超过单笔封顶');
+    expect(both.json().error.message).toContain('引用不存在的等级');
+    expect(both.json().error.details.problems.map((p: { field: string }) => p.field)).toEqual(['ceilings.transaction_settled', 'profitShare.peer.minRank']);
+    expect((await get('/api/admin/levels')).json().version).toBe(ladder.version);
   });
 
   it('a draft that could pay more than its ceiling is refused with the worst case; nothing is saved', async () => {

@@ -7,7 +7,7 @@ import { smallestPurchase } from '../levels/ladder.js';
 import { levelSettingsDef } from '../levels/level-settings.js';
 import { entryFeeOf } from '../onboarding/onboarding.service.js';
 import { guardConfiguration, readSettings } from '../settings/settings.service.js';
-import { ceilingProblem, decodeRuleSet, encodeRuleSet, rankProblems, type RuleSet, type RuleSetBody, validateRuleSet, type ValidationContext, worstCases } from './rule-set.js';
+import { ceilingProblem, decodeRuleSet, encodeRuleSet, type Problem, rankProblems, type RuleSet, type RuleSetBody, validateRuleSet, type ValidationContext, worstCases } from './rule-set.js';
 
 /**
  * Rule-set versions: the one draft operators edit, publishing (audited), and
@@ -125,6 +125,9 @@ export async function validationContext(db: Db): Promise<ValidationContext> {
   };
 }
 
+/** Problems as a refusal's details: `{field, message}`, as every 400 names its fields. */
+const asDetails = (problems: Problem[]) => problems.map((p) => ({ field: p.path, message: p.message }));
+
 /**
  * A change of levels or settings (a higher profit-share rate, a cheaper
  * level or entry fee) can raise the published rules' worst case past their
@@ -151,21 +154,21 @@ guardConfiguration(async (tx) => {
       return !was || (was.ppm !== null && (w.ppm === null || w.ppm > was.ppm));
     });
     const brokenRanks = after.ranks.filter((p) => !before.ranks.some((b) => b.path === p.path && b.message === p.message));
-    if (worse.length > 0) {
-      const problems = worse.map((w) => ceilingProblem(w)!).map((p) => ({ field: p.path, message: p.message }));
-      throw new AppError('VALIDATION_FAILED', `此修改会让当前生效的奖励规则（v${set.version}）超过单笔封顶：${problems.map((p) => p.message).join('；')}。请先调整奖励规则的封顶或金额`, { problems, worstCase: worse });
-    }
-    if (brokenRanks.length > 0) {
-      const problems = brokenRanks.map((p) => ({ field: p.path, message: p.message }));
-      throw new AppError('VALIDATION_FAILED', `此修改会让当前生效的奖励规则（v${set.version}）引用不存在的等级：${problems.map((p) => p.message).join('；')}。请先修改奖励规则，或保留该等级序号`, { problems, worstCase: [] });
-    }
+    // Both kinds at once, so one refusal names everything the change would break.
+    const reasons = [
+      ...(worse.length > 0 ? [`超过单笔封顶：${worse.map((w) => ceilingProblem(w)!.message).join('；')}`] : []),
+      ...(brokenRanks.length > 0 ? [`引用不存在的等级：${brokenRanks.map((p) => p.message).join('；')}`] : []),
+    ];
+    if (reasons.length === 0) return;
+    const problems = asDetails([...worse.map((w) => ceilingProblem(w)!), ...brokenRanks]);
+    throw new AppError('VALIDATION_FAILED', `此修改会让当前生效的奖励规则（v${set.version}）${reasons.join('，并')}。请先修改奖励规则，再保存此项修改`, { problems, worstCase: worse });
   };
 });
 
 async function refuseProblems(db: Db, body: RuleSetBody) {
   const { problems, worst } = validateRuleSet(body, await validationContext(db));
   if (problems.length > 0) {
-    throw new AppError('VALIDATION_FAILED', problems.map((p) => p.message).join('；'), { problems: problems.map((p) => ({ field: p.path, message: p.message })), worstCase: worst });
+    throw new AppError('VALIDATION_FAILED', problems.map((p) => p.message).join('；'), { problems: asDetails(problems), worstCase: worst });
   }
   return worst;
 }

@@ -236,8 +236,8 @@ export function DraftTab({ words, draft, active, canEdit, onChanged, onPublished
   const stale = stored.basedOn !== null && stored.basedOn !== draft.data.activeVersion;
   const busyAny = busy !== null;
   // A refusal by the request checks computes no worst case: the saved draft's is shown then, and said to be.
-  const worst = validation?.worstCase.length ? validation.worstCase : stored.worstCase;
   const worstIsSaved = validation !== null && validation.worstCase.length === 0;
+  const worst = validation && !worstIsSaved ? validation.worstCase : stored.worstCase;
 
   return (
     <div data-testid="draft-editor">
