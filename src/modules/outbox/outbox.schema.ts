@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, customType, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, customType, index, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 const xid8 = customType<{ data: string }>({ dataType: () => 'xid8' });
 
@@ -12,7 +12,7 @@ const xid8 = customType<{ data: string }>({ dataType: () => 'xid8' });
 export const outboxEvents = pgTable(
   'outbox_events',
   {
-    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
     xid: xid8('xid').notNull().default(sql`pg_current_xact_id()`),
     type: text('type').notNull(),
     /** What the event is about, e.g. "channel_transaction:42". */
@@ -27,7 +27,12 @@ export const outboxEvents = pgTable(
      */
     appliedInline: boolean('applied_inline').notNull().default(false),
   },
-  (t) => [index('outbox_events_order_idx').on(t.xid, t.id), index('outbox_events_not_inline_idx').on(t.xid, t.id).where(sql`not ${t.appliedInline}`)],
+  (t) => [
+    // Keyed in the order consumers read: one index to maintain per event, where an id key and an (xid, id)
+    // index were two (nothing looks an event up by its id alone; the identity keeps ids unique).
+    primaryKey({ name: 'outbox_events_pkey', columns: [t.xid, t.id] }),
+    index('outbox_events_not_inline_idx').on(t.xid, t.id).where(sql`not ${t.appliedInline}`),
+  ],
 );
 
 /** How far each consumer has read. Advanced in the same transaction as the consumer's own writes. */

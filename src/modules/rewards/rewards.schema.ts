@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, date, index, integer, json, jsonb, pgTable, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, check, date, index, integer, json, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
  * Rule sets, one row per version. Edits happen in the one draft; publishing
@@ -61,7 +61,7 @@ export const rewardEvents = pgTable(
 export const rewardPayouts = pgTable(
   'reward_payouts',
   {
-    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
     eventId: bigint('event_id', { mode: 'number' }).notNull(),
     memberId: bigint('member_id', { mode: 'number' }).notNull(),
     generation: smallint('generation').notNull(),
@@ -86,7 +86,8 @@ export const rewardPayouts = pgTable(
   },
   (t) => [
     index('reward_payouts_member_month_idx').on(t.memberId, t.month),
-    // Statement lines, replays and clawbacks all find payouts by their ledger entry (no separate event index to maintain per row).
-    index('reward_payouts_entry_idx').on(t.entryId),
+    // Statement lines, replays and clawbacks all find payouts by their ledger entry: the key leads with it, so
+    // each payout maintains one index for both (no separate event or id index).
+    primaryKey({ name: 'reward_payouts_pkey', columns: [t.entryId, t.id] }),
   ],
 );
