@@ -12,8 +12,9 @@ ALTER TABLE "reward_payouts" DROP CONSTRAINT "reward_payouts_pkey";--> statement
 DROP INDEX "reward_payouts_entry_idx";--> statement-breakpoint
 ALTER TABLE "reward_payouts" ADD CONSTRAINT "reward_payouts_pkey" PRIMARY KEY("entry_id","id");--> statement-breakpoint
 -- member_tree: what each reward event reads of the seller and its three
--- ancestors, and what the upgrade screen reads of every member whose figures a
--- performance batch moved, in the index (index-only scans, no heap visit per
--- member). drizzle-kit cannot declare INCLUDE, so this index lives here only
--- (see referrals.schema.ts).
-CREATE INDEX "member_tree_facts_idx" ON "member_tree" USING btree ("member_id") INCLUDE ("up3", "level_id", "status_active", "onboarded", "direct_count");
+-- ancestors, in the index (index-only scans, no heap visit per member). Only
+-- columns that rarely change: direct_count, which every registration raises on
+-- the parent, stays out, or those updates could no longer be HOT and would
+-- write the parent's whole path into the GIN index each time. drizzle-kit
+-- cannot declare INCLUDE, so this index lives here only (see referrals.schema.ts).
+CREATE INDEX "member_tree_facts_idx" ON "member_tree" USING btree ("member_id") INCLUDE ("up3", "level_id", "status_active", "onboarded");

@@ -55,9 +55,9 @@ export const memberTree = pgTable(
     /** onboarding_applications.state = 'active' */
     onboarded: boolean('onboarded').notNull().default(false),
   },
-  // Also member_tree_facts_idx (migration 0023): member_id INCLUDE (up3, level_id, status_active, onboarded,
-  // direct_count), so reward events and the upgrade screen read these columns from the index alone.
-  // drizzle-kit cannot declare INCLUDE, so it is in the migration only.
+  // Also member_tree_facts_idx (migration 0023): member_id INCLUDE (up3, level_id, status_active, onboarded),
+  // so every reward event reads these columns from the index alone. drizzle-kit cannot declare INCLUDE, so it
+  // is in the migration only. Columns that change often (counts) stay out: their updates would stop being HOT.
   (t) => [
     index('member_tree_parent_idx').on(t.parentId, t.memberId),
     index('member_tree_path_gin').using('gin', t.path),
