@@ -8,7 +8,7 @@ import { readSettings } from './modules/settings/settings.service.js';
 import { createSandboxPayoutChannel } from './modules/withdrawals/payout-channels.js';
 import { withdrawalSettingsDef } from './modules/withdrawals/withdrawal-settings.js';
 import { processApiPayouts } from './modules/withdrawals/withdrawals.service.js';
-import { consumePerformance } from './modules/performance/performance.service.js';
+import { consumePerformance, PERFORMANCE_BATCH } from './modules/performance/performance.service.js';
 import { consumeRewards } from './modules/rewards/rewards.service.js';
 import { exclusively, runSettlementSchedule, SETTLEMENT_JOB_KEY } from './modules/dividends/settlement-jobs.js';
 
@@ -57,7 +57,7 @@ export function startEventConsumers(
   batchSizes: { performance?: number; rewards?: number } = {},
 ): () => Promise<void> {
   const consumers: { name: string; batch: number; run: (limit: number) => Promise<number> }[] = [
-    { name: 'performance', batch: batchSizes.performance ?? 5000, run: (limit: number) => consumePerformance(db, timeZone, limit) },
+    { name: 'performance', batch: batchSizes.performance ?? PERFORMANCE_BATCH, run: (limit: number) => consumePerformance(db, timeZone, limit) },
     { name: 'rewards', batch: batchSizes.rewards ?? 1000, run: (limit: number) => consumeRewards(db, timeZone, limit) },
   ].filter((c) => only.includes(c.name));
   // Each on its own loop: members' earnings should not wait for a long performance batch, nor the reverse.
