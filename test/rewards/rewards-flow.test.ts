@@ -417,3 +417,53 @@ describe('batch pushes', () => {
     expect(rows.every((r) => r.same)).toBe(true);
   });
 });
+
+describe('statement words', () => {
+  const get = (url: string, token = owner.token) => ctx.app.inject({ method: 'GET', url, headers: bearer(token) });
+
+  it('every line a member reads says exactly what the engine said when it paid: rules, profit share, peer bonus, cuts, every version', async () => {
+    // A member cap, so a line carries a cut: what G2 has earned today plus ¥15.00, so its ¥20.00 share of the next sale is cut by ¥5.00.
+    const [today] = await queryRows<{ fen: string }>(db(), sql`
+      select coalesce(sum(amount_fen), 0)::text as fen from reward_payouts
+      where member_id = ${m.G2.memberId} and day = (now() at time zone ${TZ})::date and clawed_back_at is null`);
+    const active = (await get('/api/admin/rewards/rule-sets/active')).json();
+    const body = structuredClone(active.body);
+    body.memberCaps.dailyFen = String(BigInt(today!.fen) + 1500n);
+    const saved = await ctx.app.inject({ method: 'PUT', url: '/api/admin/rewards/draft', headers: bearer(owner.token), payload: { basedOn: active.version, note: '每日封顶 ¥15', body } });
+    expect(saved.statusCode, saved.body).toBe(200);
+    const published = await ctx.app.inject({ method: 'POST', url: '/api/admin/rewards/draft/publish', headers: bearer(owner.token), payload: { draftVersion: saved.json().version } });
+    expect(published.statusCode, published.body).toBe(200);
+    await push([sale('W-1', 100_000)]);
+    await drainRewards(db(), TZ);
+
+    // What the engine says, replayed from each event's stored inputs, per (event, member, source, position).
+    const events = await queryRows<{ event_id: string }>(db(), sql`select distinct event_id::text from reward_payouts where clawed_back_at is null`);
+    const said = new Map<string, string>();
+    for (const { event_id } of events) {
+      const replay = (await get(`/api/admin/rewards/events/${event_id}`)).json();
+      expect(replay.consistent).toBe(true);
+      for (const p of replay.result.payouts) said.set(`${event_id}|${p.memberId}|${p.source.kind}|${p.generation}`, p.text);
+    }
+    const lines: { eventId: number; memberId: number; kind: string; generation: number; text: string; cuts: unknown[] }[] = [];
+    for (const k of ['G3', 'G2', 'G1'] as const) {
+      for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+        const page = (await get(`/api/member/rewards?limit=50${cursor ? `&cursor=${cursor}` : ''}`, m[k].token)).json();
+        for (const l of page.items) if (!l.clawedBack) lines.push({ ...l, memberId: m[k].memberId });
+        cursor = page.nextCursor;
+      }
+    }
+    expect(lines.length).toBe(said.size);
+    for (const l of lines) expect(l.text).toBe(said.get(`${l.eventId}|${l.memberId}|${l.kind}|${l.generation}`));
+    const kinds = new Set(lines.map((l) => l.kind));
+    expect([...kinds].sort()).toEqual(['peer_bonus', 'profit_share', 'rule']);
+    const cut = lines.find((l) => l.memberId === m.G2.memberId && l.cuts.length > 0)!;
+    expect(cut.text).toMatch(/每日收益封顶扣减 ¥5\.00 · 实得 ¥15\.00$/);
+    // The words are said from the line's columns, not stored with it.
+    const [stored] = await queryRows<{ n: string }>(db(), sql`select count(*)::text as n from reward_payouts where text is not null`);
+    expect(stored!.n).toBe('0');
+    // Lines written before that keep the words they were stored with.
+    await db().execute(sql`update reward_payouts set text = '旧版说明' where member_id = ${m.G2.memberId} and event_id = ${cut.eventId}`);
+    const first = (await get('/api/member/rewards?limit=1', m.G2.token)).json();
+    expect(first.items[0].text).toBe('旧版说明');
+  });
+});

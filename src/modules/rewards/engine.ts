@@ -114,6 +114,40 @@ export interface EngineResult {
 
 const yuan = (fen: Fen) => `¥${formatYuan(fen)}`;
 
+/** What a payout line says is made of what the line stores (plus its rule's name and, for profit share, the recipient's own rate). */
+export interface PayoutWords {
+  trigger: RewardEvent['kind'];
+  baseFen: Fen;
+  source: PayoutSource;
+  version: number;
+  generation: Generation;
+  ratePpm: number;
+  fixedFen: Fen;
+  grossFen: Fen;
+  cuts: readonly { kind: CutKind; fen: Fen }[];
+  amountFen: Fen;
+  /** Profit share: the recipient's level rate (the line's rate is that minus what was paid below it). */
+  recipientRatePpm?: number;
+}
+
+/**
+ * A payout in zh-CN words: the event, the rule and version, the position,
+ * the computation, any cuts. The engine says it in its verdicts, and
+ * statements say it again from the stored line (the words are not stored:
+ * they were a third of every payout row), so both come from here.
+ */
+export function payoutText(w: PayoutWords): string {
+  const extra = w.source.kind === 'profit_share' && w.recipientRatePpm !== undefined ? `（${formatPpm(w.recipientRatePpm)} − ${formatPpm(w.recipientRatePpm - w.ratePpm)}）` : '';
+  const rateText =
+    w.fixedFen > 0n && w.ratePpm > 0
+      ? `${yuan(w.fixedFen)} + ${yuan(w.baseFen)} × ${formatPpm(w.ratePpm)}`
+      : w.fixedFen > 0n
+        ? `固定 ${yuan(w.fixedFen)}`
+        : `${yuan(w.baseFen)} × ${formatPpm(w.ratePpm)}${extra}`;
+  const cutText = w.cuts.map((c) => `；${cutNames[c.kind]}扣减 ${yuan(c.fen)}`).join('');
+  return `${triggerNames[w.trigger]} ${yuan(w.baseFen)} · ${sourceName(w.source, w.version)} · ${positionNames[w.generation]} · ${rateText} = ${yuan(w.grossFen)}${cutText}${w.cuts.length ? ` · 实得 ${yuan(w.amountFen)}` : ''}`;
+}
+
 export function sourceName(s: PayoutSource, version?: number): string {
   if (s.kind === 'rule') return `规则「${s.ruleName}」${version !== undefined ? `(v${version})` : ''}`;
   return s.kind === 'profit_share' ? `级差分润${version !== undefined ? `(v${version})` : ''}` : `平级奖${version !== undefined ? `(v${version})` : ''}`;
@@ -157,13 +191,12 @@ export function runEngine(input: EngineInput, options: EngineOptions = {}): Engi
   const used = (key: string) => (input.usage.get(key) ?? 0n) + (added.get(key) ?? 0n);
   const payouts: Payout[] = [];
   const decisions: Decision[] = [];
-  const what = `${triggerNames[event.kind]} ${yuan(event.baseFen)}`;
 
   const decide = (d: Omit<Decision, 'amountFen' | 'conditions'> & { conditions?: ConditionVerdict[]; amountFen?: Fen }) =>
     decisions.push({ conditions: [], amountFen: 0n, ...d });
 
   /** Applies caps and the ceiling to a gross amount and records the payout (or the cut to zero). */
-  function pay(who: Person, generation: Generation, source: PayoutSource, rate: { ppm: number; fixedFen: Fen }, conditions: ConditionVerdict[], extra = '') {
+  function pay(who: Person, generation: Generation, source: PayoutSource, rate: { ppm: number; fixedFen: Fen }, conditions: ConditionVerdict[]) {
     const grossFen = rate.fixedFen + mulPpm(event.baseFen, rate.ppm);
     const limits: { kind: CutKind; key: string; cap: Fen | null }[] = [];
     if (source.kind === 'rule') {
@@ -185,9 +218,7 @@ export function runEngine(input: EngineInput, options: EngineOptions = {}): Engi
     for (const l of limits) if (l.cap !== null) cut(l.kind, l.cap - used(l.key));
     cut('ceiling', ceilingRoom);
     ceilingRoom -= amount;
-    const rateText = rate.fixedFen > 0n && rate.ppm > 0 ? `${yuan(rate.fixedFen)} + ${yuan(event.baseFen)} × ${formatPpm(rate.ppm)}` : rate.fixedFen > 0n ? `固定 ${yuan(rate.fixedFen)}` : `${yuan(event.baseFen)} × ${formatPpm(rate.ppm)}${extra}`;
-    const cutText = cuts.map((c) => `；${cutNames[c.kind]}扣减 ${yuan(c.fen)}`).join('');
-    const text = `${what} · ${sourceName(source, set.version)} · ${positionNames[generation]} · ${rateText} = ${yuan(grossFen)}${cutText}${cuts.length ? ` · 实得 ${yuan(amount)}` : ''}`;
+    const text = payoutText({ trigger: event.kind, baseFen: event.baseFen, source, version: set.version, generation, ratePpm: rate.ppm, fixedFen: rate.fixedFen, grossFen, cuts, amountFen: amount, recipientRatePpm: who.ratePpm });
     if (amount === 0n) {
       // Either a limit took it all, or the amount floors to nothing (e.g. 0.1% of 9.99 yuan).
       if (!explain) return;
@@ -279,7 +310,7 @@ export function runEngine(input: EngineInput, options: EngineOptions = {}): Engi
         }
       }
       if (who.ratePpm > paidPpm) {
-        pay(who, g, { kind: 'profit_share' }, { ppm: who.ratePpm - paidPpm, fixedFen: 0n }, verdicts, `（${formatPpm(who.ratePpm)} − ${formatPpm(paidPpm)}）`);
+        pay(who, g, { kind: 'profit_share' }, { ppm: who.ratePpm - paidPpm, fixedFen: 0n }, verdicts);
         paidPpm = who.ratePpm;
         topLevelId = who.levelId;
       } else if (explain && !(peer && peer.who === who)) {

@@ -6,8 +6,8 @@ import { readLadder } from '../levels/ladder.service.js';
 import { dayOf } from '../levels/level-jobs.js';
 import { monthOf } from '../performance/performance.service.js';
 import { conditionByCode, formatPpm, type Generation, positionNames, recipientByCode, type RewardEvent, type Trigger, triggerNames } from './definitions.js';
-import { type Decision, type EngineResult, runEngine, verdictsFor } from './engine.js';
-import { inputFromSnapshot, type InputSnapshot } from './inputs.service.js';
+import { type CutKind, type Decision, type EngineResult, type PayoutSource, payoutText, runEngine, verdictsFor } from './engine.js';
+import { inputFromSnapshot, type InputSnapshot, type PersonJson } from './inputs.service.js';
 import { rulesFor, type RuleSet } from './rule-set.js';
 import { ruleSetAt } from './rule-sets.service.js';
 
@@ -121,13 +121,19 @@ export interface PayoutLine {
 export async function payoutLines(db: Db, f: { memberId: number; entryIds?: number[]; before?: number; limit: number }): Promise<{ items: PayoutLine[]; nextCursor: string | null }> {
   const rows = await queryRows<Record<string, unknown>>(db, sql`
     select p.id, p.event_id, p.trigger, p.kind, p.rule_id, p.version, p.generation, p.base_fen::text, p.rate_ppm, p.fixed_fen::text, p.gross_fen::text,
-      p.amount_fen::text, p.cuts, p.text, p.entry_id, e.occurred_at, p.clawed_back_at
+      p.amount_fen::text, p.cuts, p.text, p.entry_id, e.occurred_at, p.clawed_back_at, p.member_id,
+      -- Profit share says the recipient's own rate, which the event's inputs hold (the line holds the differential).
+      case when p.text is null and p.kind = 'profit_share' then e.inputs->'ancestors' end as ancestors
     from reward_payouts p join reward_events e on e.event_id = p.event_id
     where p.member_id = ${f.memberId}
       ${f.entryIds ? sql`and p.entry_id = any(${`{${f.entryIds.join(',')}}`}::bigint[])` : sql``}
       ${f.before !== undefined ? sql`and p.id < ${f.before}` : sql``}
     order by p.id desc limit ${f.limit + 1}`);
-  const items = rows.slice(0, f.limit).map(
+  const page = rows.slice(0, f.limit);
+  // The versions on a page are few and immutable once they ran (ruleSetAt caches them).
+  const sets = new Map<number, RuleSet>();
+  for (const r of page) if (r.text === null && !sets.has(Number(r.version))) sets.set(Number(r.version), await ruleSetAt(db, Number(r.version)));
+  const items = page.map(
     (r): PayoutLine => ({
       id: Number(r.id),
       eventId: Number(r.event_id),
@@ -143,13 +149,35 @@ export async function payoutLines(db: Db, f: { memberId: number; entryIds?: numb
       grossFen: BigInt(String(r.gross_fen)),
       amountFen: BigInt(String(r.amount_fen)),
       cuts: (r.cuts as PayoutLine['cuts'] | null) ?? [],
-      text: String(r.text) + (r.clawed_back_at ? '（原交易已退款，该笔奖励已收回）' : ''),
+      text: (r.text === null ? wordsOf(r, sets.get(Number(r.version))!) : String(r.text)) + (r.clawed_back_at ? '（原交易已退款，该笔奖励已收回）' : ''),
       entryId: Number(r.entry_id),
       occurredAt: new Date(r.occurred_at as string),
       clawedBack: r.clawed_back_at !== null,
     }),
   );
   return { items, nextCursor: rows.length > f.limit ? String(items.at(-1)!.id) : null };
+}
+
+/** A stored line's words, said again from its columns exactly as the engine said them when it paid. */
+function wordsOf(r: Record<string, unknown>, set: RuleSet): string {
+  const kind = String(r.kind) as PayoutSource['kind'];
+  const ruleId = String(r.rule_id);
+  const source: PayoutSource =
+    kind === 'rule' ? { kind, ruleId, ruleName: set.rules.find((x) => x.id === ruleId)?.name ?? ruleId } : { kind };
+  const recipient = kind === 'profit_share' ? (r.ancestors as PersonJson[] | null)?.find((a) => a[0] === Number(r.member_id)) : undefined;
+  return payoutText({
+    trigger: String(r.trigger) as Trigger,
+    baseFen: BigInt(String(r.base_fen)),
+    source,
+    version: Number(r.version),
+    generation: Number(r.generation) as Generation,
+    ratePpm: Number(r.rate_ppm),
+    fixedFen: BigInt(String(r.fixed_fen)),
+    grossFen: BigInt(String(r.gross_fen)),
+    amountFen: BigInt(String(r.amount_fen)),
+    cuts: ((r.cuts as { kind: CutKind; fen: string }[] | null) ?? []).map((c) => ({ kind: c.kind, fen: BigInt(c.fen) })),
+    ...(recipient ? { recipientRatePpm: recipient[4] } : {}),
+  });
 }
 
 /** The payouts behind reward entries of a member's statement, in words, by entry. */

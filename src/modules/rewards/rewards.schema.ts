@@ -57,7 +57,7 @@ export const rewardEvents = pgTable(
   (t) => [index('reward_events_occurred_brin').using('brin', t.occurredAt), index('reward_events_subject_idx').on(t.subject)],
 );
 
-/** Each payout line: who, which rule or profit share, how much, the cuts, and the words shown to the member. */
+/** Each payout line: who, which rule or profit share, how much, and the cuts: what the words shown to the member are made of. */
 export const rewardPayouts = pgTable(
   'reward_payouts',
   {
@@ -76,7 +76,11 @@ export const rewardPayouts = pgTable(
     grossFen: bigint('gross_fen', { mode: 'bigint' }).notNull(),
     amountFen: bigint('amount_fen', { mode: 'bigint' }).notNull(),
     cuts: jsonb('cuts'),
-    text: text('text').notNull(),
+    /**
+     * The words of lines written before migration 0024. Newer lines are said from their columns when read
+     * (payoutText): the words were a third of each row, and everything they say is stored beside them.
+     */
+    text: text('text'),
     entryId: bigint('entry_id', { mode: 'number' }).notNull(),
     /** Platform-time-zone day and month of the event: the periods of caps. */
     day: date('day').notNull(),

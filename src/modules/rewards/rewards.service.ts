@@ -180,6 +180,7 @@ async function writeRun(tx: Db, set: RuleSet, computed: Computed[]): Promise<voi
   if (computed.length > 0) {
     // Payout lines, lots and event records in one statement: one round trip, one plan. A payout names its
     // event by position in the paying events (eord); the event's trigger, periods and entry come from there.
+    // Its words are not stored: statements say them from these columns (payoutText).
     // Callers pass only events without a record (the consumer skips those paid by their push), so every one is new.
     await tx.execute(sql`
       with pe as (
@@ -193,13 +194,12 @@ async function writeRun(tx: Db, set: RuleSet, computed: Computed[]): Promise<voi
           ${intArrayLiteral(payouts.map((x) => x.p.baseFen))}::bigint[], ${intArrayLiteral(payouts.map((x) => x.p.ratePpm))}::int[],
           ${intArrayLiteral(payouts.map((x) => x.p.fixedFen))}::bigint[], ${intArrayLiteral(payouts.map((x) => x.p.grossFen))}::bigint[],
           ${intArrayLiteral(payouts.map((x) => x.p.amountFen))}::bigint[], ${textArrayLiteral(payouts.map((x) => cutsOf(x.p)))}::jsonb[],
-          ${textArrayLiteral(payouts.map((x) => x.p.text))}::text[],
           ${intArrayLiteral(payouts.map((x) => x.c.input.ancestors.find((a) => a.memberId === x.p.memberId)!.rank))}::int[])
-          with ordinality as t(eord, member_id, generation, kind, rule_id, base_fen, rate_ppm, fixed_fen, gross_fen, amount_fen, cuts, text, level_rank, pord)),
+          with ordinality as t(eord, member_id, generation, kind, rule_id, base_fen, rate_ppm, fixed_fen, gross_fen, amount_fen, cuts, level_rank, pord)),
       payouts as (
-        insert into reward_payouts (event_id, member_id, generation, kind, rule_id, version, trigger, base_fen, rate_ppm, fixed_fen, gross_fen, amount_fen, cuts, text, entry_id, day, month, level_rank)
+        insert into reward_payouts (event_id, member_id, generation, kind, rule_id, version, trigger, base_fen, rate_ppm, fixed_fen, gross_fen, amount_fen, cuts, entry_id, day, month, level_rank)
         select pe.event_id, pp.member_id, pp.generation, pp.kind, pp.rule_id, ${set.version}::int, pe.kind, pp.base_fen, pp.rate_ppm, pp.fixed_fen, pp.gross_fen,
-          pp.amount_fen, pp.cuts, pp.text, pe.entry_id, pe.day, pe.month, pp.level_rank
+          pp.amount_fen, pp.cuts, pe.entry_id, pe.day, pe.month, pp.level_rank
         from pp join pe on pe.eord = pp.eord order by pp.pord
         returning 1),
       lots as (

@@ -1,0 +1,1 @@
+ALTER TABLE "reward_payouts" ALTER COLUMN "text" DROP NOT NULL;
