@@ -447,7 +447,7 @@ describe('statement words', () => {
     const lines: { eventId: number; memberId: number; kind: string; generation: number; text: string; cuts: unknown[] }[] = [];
     for (const k of ['G3', 'G2', 'G1'] as const) {
       for (let cursor: string | null = null, first = true; first || cursor; first = false) {
-        const page = (await get(`/api/member/rewards?limit=50${cursor ? `&cursor=${cursor}` : ''}`, m[k].token)).json();
+        const page: { items: (Omit<(typeof lines)[number], 'memberId'> & { clawedBack: boolean })[]; nextCursor: string | null } = (await get(`/api/member/rewards?limit=50${cursor ? `&cursor=${cursor}` : ''}`, m[k].token)).json();
         for (const l of page.items) if (!l.clawedBack) lines.push({ ...l, memberId: m[k].memberId });
         cursor = page.nextCursor;
       }
