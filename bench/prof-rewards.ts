@@ -3,12 +3,14 @@
  * 100,000-member fixture, in process, one connection at a time.
  *   MODE=inline       1,000-record pushes paying in their own transaction
  *   MODE=consumer     1,000-record pushes left to the rewards consumer, then its batches
- *   MODE=performance  the performance consumer's batches of 5,000 (level evaluation included)
- * Each line: wall time and this process's CPU (the rest is PostgreSQL).
+ *   MODE=performance  the performance consumer's batches (level evaluation included), of
+ *                     PERF_BATCH events (default: the consumer's own batch size)
+ * PUSHES: how many pushes of 1,000 (default 15).
+ * Each line: wall time and this process's CPU, all its threads (the rest is PostgreSQL).
  */
 import { connectPostgres } from '../src/db/client.js';
 import { ingestRecords, setSalesStoredHandler } from '../src/modules/channels/ingest.service.js';
-import { consumePerformance } from '../src/modules/performance/performance.service.js';
+import { consumePerformance, PERFORMANCE_BATCH } from '../src/modules/performance/performance.service.js';
 import { applyRewardEvents, consumeRewards } from '../src/modules/rewards/rewards.service.js';
 import { scratchDatabase } from './floor.js';
 import { loadRewardsFixture } from './rewards-fixture.js';
@@ -33,7 +35,7 @@ try {
   await loadRewardsFixture(db, { members: 100_000, chains: 0 });
   if (mode === 'inline') setSalesStoredHandler((tx, events) => applyRewardEvents(tx, events, TZ));
   let seq = 0;
-  for (let b = 0; b < 15; b++) {
+  for (let b = 0; b < Number(process.env.PUSHES ?? 15); b++) {
     const records = Array.from({ length: 1000 }, () => ({
       channel_txn_id: `T${++seq}`,
       merchant_ref: `M${1 + Math.floor(Math.random() * 100_000)}`,
@@ -44,7 +46,8 @@ try {
     await timed(`push of 1,000${mode === 'inline' ? ' (paid inline)' : ''}`, () => ingestRecords(db, 'bench', records));
   }
   if (mode === 'consumer') while ((await timed('rewards consumer batch of ≤ 1,000', () => consumeRewards(db, TZ, 1000))) !== 0);
-  if (mode === 'performance') while ((await timed('performance batch of ≤ 5,000', () => consumePerformance(db, TZ, 5000))) !== 0);
+  const perfBatch = Number(process.env.PERF_BATCH ?? PERFORMANCE_BATCH);
+  if (mode === 'performance') while ((await timed(`performance batch of ≤ ${perfBatch}`, () => consumePerformance(db, TZ, perfBatch))) !== 0);
   await database.close();
 } finally {
   // BENCH_KEEP=1 keeps the database for looking into plans and row sizes (its URL is printed).
