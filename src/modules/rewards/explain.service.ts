@@ -133,8 +133,8 @@ export async function payoutLines(db: Db, f: { memberId: number; entryIds?: numb
   // The versions on a page are few and immutable once they ran (ruleSetAt caches them).
   const sets = new Map<number, RuleSet>();
   for (const r of page) if (r.text === null && !sets.has(Number(r.version))) sets.set(Number(r.version), await ruleSetAt(db, Number(r.version)));
-  const items = page.map(
-    (r): PayoutLine => ({
+  const items = page.map((r): PayoutLine => {
+    const line = {
       id: Number(r.id),
       eventId: Number(r.event_id),
       trigger: String(r.trigger),
@@ -149,34 +149,32 @@ export async function payoutLines(db: Db, f: { memberId: number; entryIds?: numb
       grossFen: BigInt(String(r.gross_fen)),
       amountFen: BigInt(String(r.amount_fen)),
       cuts: (r.cuts as PayoutLine['cuts'] | null) ?? [],
-      text: (r.text === null ? wordsOf(r, sets.get(Number(r.version))!) : String(r.text)) + (r.clawed_back_at ? '（原交易已退款，该笔奖励已收回）' : ''),
       entryId: Number(r.entry_id),
       occurredAt: new Date(r.occurred_at as string),
       clawedBack: r.clawed_back_at !== null,
-    }),
-  );
+    };
+    const recipient = (r.ancestors as PersonJson[] | null)?.find((a) => a[0] === Number(r.member_id));
+    const words = r.text === null ? wordsOf(line, sets.get(line.version)!, recipient?.[4]) : String(r.text);
+    return { ...line, text: words + (line.clawedBack ? '（原交易已退款，该笔奖励已收回）' : '') };
+  });
   return { items, nextCursor: rows.length > f.limit ? String(items.at(-1)!.id) : null };
 }
 
-/** A stored line's words, said again from its columns exactly as the engine said them when it paid. */
-function wordsOf(r: Record<string, unknown>, set: RuleSet): string {
-  const kind = String(r.kind) as PayoutSource['kind'];
-  const ruleId = String(r.rule_id);
-  const source: PayoutSource =
-    kind === 'rule' ? { kind, ruleId, ruleName: set.rules.find((x) => x.id === ruleId)?.name ?? ruleId } : { kind };
-  const recipient = kind === 'profit_share' ? (r.ancestors as PersonJson[] | null)?.find((a) => a[0] === Number(r.member_id)) : undefined;
+/**
+ * A line's words, said again from its columns exactly as the engine said them when it paid. The rule's
+ * name comes from the version; profit share also says the recipient's own rate (from the event's inputs).
+ */
+function wordsOf(line: Omit<PayoutLine, 'text'>, set: RuleSet, recipientRatePpm: number | undefined): string {
+  const kind = line.kind as PayoutSource['kind'];
+  const ruleId = line.ruleId ?? '';
+  const source: PayoutSource = kind === 'rule' ? { kind, ruleId, ruleName: set.rules.find((x) => x.id === ruleId)?.name ?? ruleId } : { kind };
   return payoutText({
-    trigger: String(r.trigger) as Trigger,
-    baseFen: BigInt(String(r.base_fen)),
+    ...line,
+    trigger: line.trigger as Trigger,
     source,
-    version: Number(r.version),
-    generation: Number(r.generation) as Generation,
-    ratePpm: Number(r.rate_ppm),
-    fixedFen: BigInt(String(r.fixed_fen)),
-    grossFen: BigInt(String(r.gross_fen)),
-    amountFen: BigInt(String(r.amount_fen)),
-    cuts: ((r.cuts as { kind: CutKind; fen: string }[] | null) ?? []).map((c) => ({ kind: c.kind, fen: BigInt(c.fen) })),
-    ...(recipient ? { recipientRatePpm: recipient[4] } : {}),
+    generation: line.generation as Generation,
+    cuts: line.cuts.map((c) => ({ kind: c.kind as CutKind, fen: BigInt(c.fen) })),
+    ...(recipientRatePpm !== undefined ? { recipientRatePpm } : {}),
   });
 }
 
