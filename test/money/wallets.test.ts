@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { walletBalance } from '../../src/modules/ledger/ledger.service.js';
+import { post, walletBalance } from '../../src/modules/ledger/ledger.service.js';
 import { verifyLedger } from '../../src/modules/ledger/verify.service.js';
 import { clawback, credit, releaseDue } from '../../src/modules/wallets/wallets.service.js';
 import { bearer, createTestContext, type TestContext } from '../helpers/app.js';
@@ -106,6 +106,34 @@ describe('clawback', () => {
     const statement = await ctx.app.inject({ method: 'GET', url: '/api/member/statement?type=release', headers: bearer(token) });
     const line = statement.json().items[0];
     expect(line).toMatchObject({ type: 'release', amountFen: '2500', balanceAfterFen: '1000', debtRepaidFen: '1500', account: 'wallet:available' });
+    expect((await verifyLedger(db())).ok).toBe(true);
+  });
+
+  it('reverses reward entries the caller names, and only those of the source', async () => {
+    const { memberId } = await ctx.registerMember('13300000014');
+    const rewardOf = (sourceId: string, amount: bigint) =>
+      db().transaction((tx) =>
+        post(tx, {
+          idempotencyKey: `reward:test:${sourceId}`,
+          kind: 'reward',
+          sourceType: 'txn',
+          sourceId,
+          postings: [
+            { account: 'wallet:available', memberId, amount },
+            { account: 'rewards:expense', amount: -amount },
+          ],
+        }),
+      );
+    const r1 = await rewardOf('R1', 300n);
+    const r2 = await rewardOf('R2', 50n);
+    // Reward entries are not found by source alone (the ledger does not index them so): nothing happens.
+    expect(await db().transaction((tx) => clawback(tx, { sourceType: 'txn', sourceId: 'R1' }))).toEqual({ entryId: null, created: false, reversed: 0n });
+    // An entry of another source is not reversed in this source's name.
+    expect(await db().transaction((tx) => clawback(tx, { sourceType: 'txn', sourceId: 'R1', rewardEntryIds: [r2.entryId] }))).toEqual({ entryId: null, created: false, reversed: 0n });
+    expect(await walletBalance(db(), memberId)).toMatchObject({ available: 350n });
+    const result = await db().transaction((tx) => clawback(tx, { sourceType: 'txn', sourceId: 'R1', rewardEntryIds: [r1.entryId, r2.entryId] }));
+    expect(result).toMatchObject({ created: true, reversed: 300n });
+    expect(await walletBalance(db(), memberId)).toMatchObject({ available: 50n });
     expect((await verifyLedger(db())).ok).toBe(true);
   });
 

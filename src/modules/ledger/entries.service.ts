@@ -11,8 +11,9 @@ import type { EntryKind } from './ledger.service.js';
  * with all of its postings. Read-only.
  *
  * Which index serves what (ledger_entries has only its primary key, the
- * idempotency-key index and the source index; postings are keyed by
- * (entry_id, id) plus a partial index on (member_id, id)):
+ * idempotency-key index and the source index, which leaves reward entries
+ * out; postings are keyed by (entry_id, id) plus a partial index on
+ * (member_id, id)):
  * - the page itself walks the entries' primary key backwards from the cursor
  *   and stops after a page of matches; kind, key prefix and dates are
  *   filters on that walk (ids grow with time, so recent pages are cheap);

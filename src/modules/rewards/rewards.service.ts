@@ -236,7 +236,15 @@ async function clawBackRefund(tx: Db, set: RuleSet, e: OutboxEvent<DomainEvents[
   let reversed = 0n;
   let entryId: number | null = null;
   if (sale) {
-    const result = await clawback(tx, { sourceType: 'channel_transaction', sourceId: String(sale.id), memo: `交易 ${p.originalTxnId} 退款，收回该笔交易产生的奖励` });
+    // The sale's reward entry, through its event record (the ledger does not index reward entries by source).
+    const [paid] = await queryRows<{ entry_id: number | string | null }>(tx, sql`
+      select entry_id from reward_events where subject = ${`channel_transaction:${sale.id}`} and kind = 'transaction_settled'`);
+    const result = await clawback(tx, {
+      sourceType: 'channel_transaction',
+      sourceId: String(sale.id),
+      rewardEntryIds: paid && paid.entry_id !== null ? [Number(paid.entry_id)] : [],
+      memo: `交易 ${p.originalTxnId} 退款，收回该笔交易产生的奖励`,
+    });
     if (result.created) {
       reversed = result.reversed;
       entryId = result.entryId;

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../../db/client.js';
+import { type Db, intArrayLiteral, queryRows } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import type { Fen } from '../../lib/money.js';
 import type { PlatformAccount } from '../ledger/ledger.schema.js';
@@ -114,10 +114,14 @@ export async function releaseDue(db: Db, options: { now?: Date; batchSize?: numb
  * negative balance then blocks withdrawals until later earnings repay it.
  * Once per source: a second call returns the first reversal. (A source is
  * one refunded transaction or event, so nothing credits it after its clawback.)
+ *
+ * Entries of kind `reward` are not indexed by source (see ledger.schema.ts):
+ * the caller names them in `rewardEntryIds`, as its own records know them.
+ * They are reversed only if they do belong to the source.
  */
 export async function clawback(
   tx: Db,
-  input: { sourceType: string; sourceId: string; memo?: string },
+  input: { sourceType: string; sourceId: string; rewardEntryIds?: number[]; memo?: string },
 ): Promise<{ entryId: number | null; created: boolean; reversed: Fen }> {
   const key = `clawback:${input.sourceType}:${input.sourceId}`;
   // One clawback of a source at a time: a concurrent second call waits here
@@ -131,7 +135,13 @@ export async function clawback(
   const postings = await queryRows<{ account: string; member_id: number | string | null; amount: unknown; entry_id: number | string }>(tx, sql`
     select p.account, p.member_id, p.amount, p.entry_id
     from ledger_entries e join ledger_postings p on p.entry_id = e.id
-    where e.source_type = ${input.sourceType} and e.source_id = ${input.sourceId} and e.kind not in ('clawback', 'release')
+    where e.source_type = ${input.sourceType} and e.source_id = ${input.sourceId}
+      and e.id in (
+        select id from ledger_entries
+        where source_type = ${input.sourceType} and source_id = ${input.sourceId} and kind <> 'reward' and kind not in ('clawback', 'release')
+        union all
+        select unnest(${intArrayLiteral(input.rewardEntryIds ?? [])}::bigint[]))
+      and e.kind not in ('clawback', 'release')
     order by p.id`);
   if (postings.length === 0) return { entryId: null, created: false, reversed: 0n };
 

@@ -1,0 +1,2 @@
+DROP INDEX "ledger_entries_source_idx";--> statement-breakpoint
+CREATE INDEX "ledger_entries_source_idx" ON "ledger_entries" USING btree ("source_type","source_id") WHERE "ledger_entries"."kind" <> 'reward';
