@@ -62,6 +62,22 @@ describe('posting', () => {
     expect(await walletBalance(db(), a)).toEqual(before);
   });
 
+  it('entries posted as new go in without a replay check; a key that exists is refused and nothing is written', async () => {
+    const [first] = await db().transaction((tx) => postBatch(tx, [reward('n1', a, 70n)], { newKeys: true }));
+    expect(first!.created).toBe(true);
+    const before = await walletBalance(db(), a);
+    // Even with the same content: a caller that says "new" and is wrong has lost track of what it paid.
+    await expect(db().transaction((tx) => postBatch(tx, [reward('n2', a, 5n), reward('n1', a, 70n)], { newKeys: true }))).rejects.toThrow(
+      'a ledger entry posted as new has a key that already exists',
+    );
+    expect(await walletBalance(db(), a)).toEqual(before);
+    const [n2] = await queryRows<{ n: unknown }>(db(), sql`select count(*) as n from ledger_entries where idempotency_key = 'n2'`);
+    expect(Number(n2!.n)).toBe(0);
+    // Without the option the same call is a replay of n1 and posts n2.
+    const replay = await db().transaction((tx) => postBatch(tx, [reward('n2', a, 5n), reward('n1', a, 70n)]));
+    expect(replay.map((r) => r.created)).toEqual([true, false]);
+  });
+
   it('refuses unbalanced entries in code', async () => {
     const bad = { ...reward('p4', a, 100n), postings: [{ account: 'wallet:available' as const, memberId: a, amount: 100n }, { account: 'rewards:expense' as const, amount: -99n }] };
     await expect(db().transaction((tx) => post(tx, bad))).rejects.toMatchObject({ code: 'UNBALANCED_ENTRY' });

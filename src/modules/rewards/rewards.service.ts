@@ -217,10 +217,10 @@ async function writeRun(tx: Db, set: RuleSet, computed: Computed[]): Promise<voi
       select ev.event_id, ev.kind, ev.subject, ev.member_id, ev.base_fen, ev.occurred_at, ${set.version}::int, inp.value, ev.total_fen, ev.entry_id
       from ev join inp on inp.ord = ev.ord order by ev.ord`);
   }
-  const posted = await postBatch(tx, entries);
-  // An entry that already existed would mean an event paid before without its record: refuse rather than write lines twice.
-  const replayed = posted.findIndex((p) => !p.created);
-  if (replayed >= 0) throw new Error(`reward entry ${entries[replayed]!.idempotencyKey} already exists but its event has no record`);
+  // New keys: every event here has no record yet (its record goes in above, and the primary key would refuse a
+  // second), so its entry cannot exist either; one that did would mean an event paid before without its record,
+  // and postBatch then refuses rather than write lines twice.
+  await postBatch(tx, entries, { newKeys: true });
 }
 
 /**
