@@ -117,7 +117,7 @@ export async function releaseDue(db: Db, options: { now?: Date; batchSize?: numb
  *
  * Entries of kind `reward` are not indexed by source (see ledger.schema.ts):
  * the caller names them in `rewardEntryIds`, as its own records know them.
- * They are reversed only if they do belong to the source.
+ * They are reversed only if they are reward entries of this source.
  */
 export async function clawback(
   tx: Db,
@@ -134,14 +134,15 @@ export async function clawback(
   if (done) return { entryId: Number(done.id), created: false, reversed: BigInt(String(done.reversed)) };
   const postings = await queryRows<{ account: string; member_id: number | string | null; amount: unknown; entry_id: number | string }>(tx, sql`
     select p.account, p.member_id, p.amount, p.entry_id
-    from ledger_entries e join ledger_postings p on p.entry_id = e.id
-    where e.source_type = ${input.sourceType} and e.source_id = ${input.sourceId}
-      and e.id in (
-        select id from ledger_entries
-        where source_type = ${input.sourceType} and source_id = ${input.sourceId} and kind <> 'reward' and kind not in ('clawback', 'release')
-        union all
-        select unnest(${intArrayLiteral(input.rewardEntryIds ?? [])}::bigint[]))
-      and e.kind not in ('clawback', 'release')
+    from (
+      -- Each part reads by key: the source index (which holds no reward entries), and the named entries by id.
+      select id from ledger_entries
+      where source_type = ${input.sourceType} and source_id = ${input.sourceId} and kind <> 'reward' and kind not in ('clawback', 'release')
+      union
+      select id from ledger_entries
+      where id = any(${intArrayLiteral(input.rewardEntryIds ?? [])}::bigint[]) and kind = 'reward'
+        and source_type = ${input.sourceType} and source_id = ${input.sourceId}) e
+    join ledger_postings p on p.entry_id = e.id
     order by p.id`);
   if (postings.length === 0) return { entryId: null, created: false, reversed: 0n };
 
