@@ -13,7 +13,7 @@ import { ingestRecords, setSalesStoredHandler } from '../src/modules/channels/in
 import { consumePerformance, PERFORMANCE_BATCH } from '../src/modules/performance/performance.service.js';
 import { applyRewardEvents, consumeRewards } from '../src/modules/rewards/rewards.service.js';
 import { scratchDatabase } from './floor.js';
-import { loadRewardsFixture } from './rewards-fixture.js';
+import { loadRewardsFixture, saleMaker } from './rewards-fixture.js';
 
 const TZ = 'Asia/Shanghai';
 const mode = process.env.MODE ?? 'inline';
@@ -34,15 +34,9 @@ try {
   const db = database.db;
   await loadRewardsFixture(db, { members: 100_000, chains: 0 });
   if (mode === 'inline') setSalesStoredHandler((tx, events) => applyRewardEvents(tx, events, TZ));
-  let seq = 0;
+  const sale = saleMaker(100_000, 'T');
   for (let b = 0; b < Number(process.env.PUSHES ?? 15); b++) {
-    const records = Array.from({ length: 1000 }, () => ({
-      channel_txn_id: `T${++seq}`,
-      merchant_ref: `M${1 + Math.floor(Math.random() * 100_000)}`,
-      amount_fen: 1000 + Math.floor(Math.random() * 499_000),
-      status: 'settled',
-      occurred_at: new Date().toISOString(),
-    }));
+    const records = Array.from({ length: 1000 }, sale);
     await timed(`push of 1,000${mode === 'inline' ? ' (paid inline)' : ''}`, () => ingestRecords(db, 'bench', records));
   }
   if (mode === 'consumer') while ((await timed('rewards consumer batch of ≤ 1,000', () => consumeRewards(db, TZ, 1000))) !== 0);

@@ -27,3 +27,18 @@ export async function levelsAndOnboarding(db: Db): Promise<void> {
     insert into onboarding_applications (member_id, state, revision, submitted_at, reviewed_at, activated_at)
     select id, 'active', 1, now(), now(), now() from members where id % 10 <> 0`);
 }
+
+/**
+ * The sales the reward benchmarks push: a random merchant `M<id>` of the
+ * fixture, 10 to 4,999.99 yuan, happening now, ids `<prefix><n>` in order.
+ */
+export function saleMaker(members: number, prefix: string) {
+  let seq = 0;
+  return () => ({
+    channel_txn_id: `${prefix}${++seq}`,
+    merchant_ref: `M${1 + Math.floor(Math.random() * members)}`,
+    amount_fen: 1000 + Math.floor(Math.random() * 499_000),
+    status: 'settled' as const,
+    occurred_at: new Date().toISOString(),
+  });
+}

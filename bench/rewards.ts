@@ -24,7 +24,7 @@ import { type EngineOptions, runEngine } from '../src/modules/rewards/engine.js'
 import { activeRuleSet } from '../src/modules/rewards/rule-sets.service.js';
 import { pgFloor, scratchDatabase } from './floor.js';
 import { pushClient, startServer, stopServer } from './push-server.js';
-import { loadRewardsFixture } from './rewards-fixture.js';
+import { loadRewardsFixture, saleMaker } from './rewards-fixture.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '15' }, clients: { type: 'string', default: '24' }, members: { type: 'string', default: '100000' }, chains: { type: 'string', default: '0' } } });
 const seconds = Number(values.seconds);
@@ -90,14 +90,7 @@ try {
   server = started.process;
   const send = pushClient(started.base, 'bench', SECRET);
 
-  let seq = 0;
-  const record = () => ({
-    channel_txn_id: `B${process.pid}-${++seq}`,
-    merchant_ref: `M${1 + Math.floor(Math.random() * memberCount)}`,
-    amount_fen: 1000 + Math.floor(Math.random() * 499_000),
-    status: 'settled',
-    occurred_at: new Date().toISOString(),
-  });
+  const record = saleMaker(memberCount, `B${process.pid}-`);
 
   /**
    * CPU time (ms) so far of the server process and of all PostgreSQL processes, from /proc: what a phase

@@ -20,7 +20,7 @@ import { ingestRecords, setSalesStoredHandler } from '../src/modules/channels/in
 import { consumePerformance } from '../src/modules/performance/performance.service.js';
 import { applyRewardEvents } from '../src/modules/rewards/rewards.service.js';
 import { scratchDatabase } from './floor.js';
-import { loadRewardsFixture } from './rewards-fixture.js';
+import { loadRewardsFixture, saleMaker } from './rewards-fixture.js';
 
 const TZ = 'Asia/Shanghai';
 const pushes = Number(process.env.PUSHES ?? 40);
@@ -32,19 +32,8 @@ try {
   await loadRewardsFixture(db, { members: 100_000, chains: 0 });
   setSalesStoredHandler((tx, events) => applyRewardEvents(tx, events, TZ));
   await db.execute(sql`create extension if not exists pg_walinspect`);
-  let seq = 0;
-  const push = () =>
-    ingestRecords(
-      db,
-      'bench',
-      Array.from({ length: 1000 }, () => ({
-        channel_txn_id: `T${++seq}`,
-        merchant_ref: `M${1 + Math.floor(Math.random() * 100_000)}`,
-        amount_fen: 1000 + Math.floor(Math.random() * 499_000),
-        status: 'settled' as const,
-        occurred_at: new Date().toISOString(),
-      })),
-    );
+  const sale = saleMaker(100_000, 'T');
+  const push = () => ingestRecords(db, 'bench', Array.from({ length: 1000 }, sale));
   const drainPerformance = async () => {
     while ((await consumePerformance(db, TZ)) !== 0);
   };

@@ -236,9 +236,10 @@ async function clawBackRefund(tx: Db, set: RuleSet, e: OutboxEvent<DomainEvents[
   let reversed = 0n;
   let entryId: number | null = null;
   if (sale) {
-    // The sale's reward entry, through its event record (the ledger does not index reward entries by source).
-    const [paid] = await queryRows<{ entry_id: number | string | null }>(tx, sql`
-      select entry_id from reward_events where subject = ${`channel_transaction:${sale.id}`} and kind = 'transaction_settled'`);
+    // The sale's event record, read once: its reward entry is what the clawback reverses (the ledger does not
+    // index reward entries by source), and the record is then marked by its key.
+    const [paid] = await queryRows<{ event_id: number | string; entry_id: number | string | null }>(tx, sql`
+      select event_id, entry_id from reward_events where subject = ${`channel_transaction:${sale.id}`} and kind = 'transaction_settled'`);
     const result = await clawback(tx, {
       sourceType: 'channel_transaction',
       sourceId: String(sale.id),
@@ -251,11 +252,13 @@ async function clawBackRefund(tx: Db, set: RuleSet, e: OutboxEvent<DomainEvents[
     }
     // The sale's event is marked on its first refund even when it paid nothing (then there is nothing to take
     // back and no clawback entry): simulations and caps leave refunded sales out by this mark.
-    await tx.execute(sql`
-      with ev as (
-        update reward_events set clawed_back_at = now(), clawback_entry_id = ${entryId}
-        where subject = ${`channel_transaction:${sale.id}`} and kind = 'transaction_settled' and clawed_back_at is null returning entry_id)
-      update reward_payouts set clawed_back_at = now() where entry_id in (select entry_id from ev)`);
+    if (paid) {
+      await tx.execute(sql`
+        with ev as (
+          update reward_events set clawed_back_at = now(), clawback_entry_id = ${entryId}
+          where event_id = ${paid.event_id} and clawed_back_at is null returning entry_id)
+        update reward_payouts set clawed_back_at = now() where entry_id in (select entry_id from ev)`);
+    }
   }
   const event = rewardEventOf(e as AnyRewardEvent, timeZone);
   await tx.execute(sql`
