@@ -111,24 +111,28 @@ export async function upgradeCandidates(tx: Db, ladder: Ladder, change: Performa
   // above theirs. They are dropped inside the database, after one key read (the tree row, which carries
   // the level too), instead of being shipped here by the thousand: a member passes when its direct count
   // reaches the least one its level could rise with, on the ladder its change sees (a level not in the
-  // list passes everyone). The tree read's LIMIT keeps it a key read per member: without it the planner
+  // ladder passes everyone). The tree read's LIMIT keeps it a key read per member: without it the planner
   // hashes the whole tree (a scan of every member, each batch) once the list is a few thousand long.
-  const least = [...leastDirectsToRise(ladder).map((l) => ({ ...l, teamOnly: false })), ...leastDirectsToRise(teamLadder).map((l) => ({ ...l, teamOnly: true }))];
+  // The least counts go as one array per ladder, indexed by level id (0: no level row), so the test is a
+  // subscript per member: the lookup in a list of (level, ladder) rows took a quarter of this step.
+  const thresholds = (l: Ladder) => {
+    const least = leastDirectsToRise(l);
+    const byId: (number | null)[] = Array.from({ length: 1 + Math.max(0, ...least.map((x) => x.levelId ?? 0)) }, () => null);
+    for (const x of least) byId[x.levelId ?? 0] = x.directs ?? NEVER_DIRECTS;
+    return `[0:${byId.length - 1}]=${intArrayLiteral(byId)}`;
+  };
   const flag = (b: boolean) => (b ? 't' : 'f');
   const last = shiftMonth(month, -1);
   // Then, for those, the figures the ladder reads, in the same statement (no round trip of the shortlist):
   // per member a range read of its own rows by key (a join would let the planner hash the whole table).
   // One JSON row rather than a row per member: the driver decodes rows slowly, and a batch shortlists thousands.
   const [found] = await queryRows<{ r: [number, boolean, number | null, number | null, string | null, string | null, string | null, string | null, string | null, string | null][] | null }>(tx, sql`
-    with least as materialized (
-      select * from unnest(${intArrayLiteral(least.map((l) => l.levelId ?? null))}::bigint[], ${`{${least.map((l) => flag(l.teamOnly)).join(',')}}`}::bool[],
-        ${intArrayLiteral(least.map((l) => l.directs ?? NEVER_DIRECTS))}::int[]) as t(level_id, team_only, least)),
-    shortlist as (
+    with shortlist as (
       select u.id, u.team_only, b.level_id, b.direct_count
       from unnest(${intArrayLiteral(memberIds)}::bigint[], ${`{${memberIds.map((_, i) => flag(i >= change.personal.length)).join(',')}}`}::bool[]) as u(id, team_only)
       left join lateral (select mt.level_id, mt.direct_count from member_tree mt where mt.member_id = u.id limit 1) b on true
-      where coalesce(b.direct_count, 0) >= coalesce((
-        select l.least from least l where l.team_only = u.team_only and l.level_id is not distinct from b.level_id), 0))
+      where coalesce(b.direct_count, 0) >= coalesce(
+        case when u.team_only then (${thresholds(teamLadder)}::int[])[coalesce(b.level_id, 0)] else (${thresholds(ladder)}::int[])[coalesce(b.level_id, 0)] end, 0))
     select json_agg(json_build_array(s.id, s.team_only, s.level_id, s.direct_count, f.tp, f.tt, f.lp, f.lt, f.ap, f.at)) as r
     from shortlist s
     cross join lateral (
