@@ -139,7 +139,7 @@ export const commands: Command[] = [
       const db = database.db;
       const fingerprint = async () =>
         (await queryRows<{ h: string | null; n: number | string }>(db, sql`
-          select md5(string_agg(concat_ws(',', member_id, month, personal_settled, personal_refunded, personal_txns, team_settled, team_refunded, team_active), ';'
+          select md5(string_agg(concat_ws(',', member_id, month, personal_settled, personal_refunded, personal_txns, team_settled, team_refunded, team_active, earlier_personal_net, earlier_team_net), ';'
                  order by member_id, month)) as h, count(*) as n
           from member_performance
           where month not in (select month from performance_months)

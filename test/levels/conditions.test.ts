@@ -10,7 +10,7 @@ import {
   evaluateConditionSet,
   type LevelFacts,
 } from '../../src/modules/levels/conditions.js';
-import { directsMayLift, downgradeTarget, highestReachable, type Ladder, leastDirectsToRise, type Level, purchasePrice, readsTeamFigures, smallestPurchase, teamDrivenLadder } from '../../src/modules/levels/ladder.js';
+import { directsMayLift, downgradeTarget, figureWatch, highestReachable, type Ladder, leastDirectsToRise, type Level, purchasePrice, readsTeamFigures, smallestPurchase, teamDrivenLadder } from '../../src/modules/levels/ladder.js';
 import type { MonthFigures } from '../../src/modules/performance/performance.service.js';
 
 const month = (m: string, personalNet: bigint, teamNet: bigint): MonthFigures => ({
@@ -272,6 +272,31 @@ describe('the upgrade screen\'s direct-member thresholds', () => {
         if (reached) expect(d).toBeGreaterThanOrEqual(least.get(id)!);
       }),
     );
+  });
+});
+
+describe('the figures a performance batch watches for upgrades', () => {
+  it('are the thresholds of every performance condition of the enabled levels, by period and figure', () => {
+    const ladder = ladderOf(
+      level(1, 1),
+      level(2, 2, { upgrade: any(personal('this_month', 100n), directs(3), personal('last_month', 7n)) }),
+      level(3, 3, { upgrade: all(directs(5, 2), team('this_month', 1_000n), team('lifetime', 9_000n, true)) }),
+      level(4, 4, { upgrade: all(personal('lifetime', 555n)), enabled: false }),
+      level(5, 5, { upgrade: all(team('lifetime', 20_000n), personal('lifetime', 1n), team('this_month', 3_000n, true)) }),
+    );
+    // Last month's figures do not move in a batch of this month; a disabled level is nobody's next level.
+    expect(figureWatch(ladder)).toEqual({
+      thisMonth: { personal: [100n], team: [1_000n], teamWithSelf: [3_000n] },
+      lifetime: { personal: [1n], team: [20_000n], teamWithSelf: [9_000n] },
+    });
+  });
+
+  it('is everything when a level reads an increment (it needs last month\'s figure, which a batch does not carry)', () => {
+    expect(figureWatch(ladderOf(level(1, 1), level(2, 2, { upgrade: all(personal('this_month', 1n)) }), level(3, 3, { upgrade: any(increment('team', 5n)) })))).toBe('everything');
+    expect(figureWatch(ladderOf(level(1, 1), level(2, 2, { upgrade: all(increment('personal', 5n)), enabled: false })))).toEqual({
+      thisMonth: { personal: [], team: [], teamWithSelf: [] },
+      lifetime: { personal: [], team: [], teamWithSelf: [] },
+    });
   });
 });
 

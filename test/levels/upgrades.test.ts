@@ -62,12 +62,17 @@ async function levelNames(memberIds: number[]): Promise<string[]> {
 }
 
 let txnSeq = 0;
-/** Sales pushed as a channel would (signed push → ingest → transaction events in the outbox), then the performance consumer runs. */
-async function sell(sales: [memberId: number, fen: number][]) {
+/**
+ * Sales pushed as a channel would (signed push → ingest → transaction events in the outbox), then the
+ * performance consumer runs. A sale happens now unless it says when.
+ */
+async function sell(sales: [memberId: number, fen: number, at?: string][]) {
   for (const [memberId] of sales) await bindMerchant(db(), actor, 'p1', `M${memberId}`, memberId).catch(() => {});
-  await ingestRecords(db(), 'p1', sales.map(([memberId, fen]) => ({ channel_txn_id: `u${++txnSeq}`, merchant_ref: `M${memberId}`, amount_fen: fen, status: 'settled' as const, occurred_at: new Date().toISOString() })));
+  await ingestRecords(db(), 'p1', sales.map(([memberId, fen, at]) => ({ channel_txn_id: `u${++txnSeq}`, merchant_ref: `M${memberId}`, amount_fen: fen, status: 'settled' as const, occurred_at: at ?? new Date().toISOString() })));
   await drainAllPerformance(db(), TZ);
 }
+/** Noon on the 15th of a month 'YYYY-MM-01', in the platform time zone. */
+const midMonth = (month: string) => `${month.slice(0, 7)}-15T12:00:00+08:00`;
 
 async function tree(parentOf: Record<string, string | null>): Promise<Record<string, number>> {
   const names = Object.keys(parentOf);
@@ -79,6 +84,13 @@ async function tree(parentOf: Record<string, string | null>): Promise<Record<str
   }
   return byName;
 }
+
+/** The random inputs of randomWorld: three upgrade sets (levels L2–L4), a parent seed for each member but the first, each member's rank. */
+const worldShape = <T,>(conditionSet: fc.Arbitrary<T>, maxRank = 4) => ({
+  sets: fc.array(conditionSet, { minLength: 3, maxLength: 3 }),
+  parents: fc.array(fc.nat(), { minLength: 11, maxLength: 11 }),
+  ranks: fc.array(fc.integer({ min: 1, max: maxRank }), { minLength: 12, maxLength: 12 }),
+});
 
 /**
  * The property tests' world: a ladder 基础 + L2… with these upgrade sets, members in a random tree (member i's
@@ -169,6 +181,33 @@ describe('performance upgrades', () => {
     expect(await levelNames([t.H!, t.G!])).toEqual(['三级', '三级']);
   });
 
+  it('a late record for an earlier, still open month counts in the lifetime: it raises the member it carries across, and later sales cross from the right total', async () => {
+    await useLadder([
+      { name: '基础', rank: 1 },
+      { name: '二级', rank: 2, upgrade: { mode: 'all', conditions: [{ kind: 'personal_performance', period: 'lifetime', minFen: '1000' }] } },
+      { name: '三级', rank: 3, upgrade: { mode: 'all', conditions: [{ kind: 'team_performance', period: 'lifetime', minFen: '3000', includeSelf: true }] } },
+    ]);
+    const t = await tree({ A: null, B: 'A' });
+    const last = shiftMonth(currentMonth(), -1);
+    await sell([[t.B!, 600]]);
+    expect(await levelNames([t.A!, t.B!])).toEqual(['基础', '基础']);
+    // Last month's record arrives now: B's lifetime is 1,100 fen, across 二级's 1,000.
+    await sell([[t.B!, 500, midMonth(last)]]);
+    expect(await levelNames([t.A!, t.B!])).toEqual(['基础', '二级']);
+    // This month's row must know last month's 500 by now: B's lifetime (with its team, none) and A's team reach 3,000 only with it.
+    await sell([[t.B!, 1_900]]);
+    expect(await levelNames([t.A!, t.B!])).toEqual(['三级', '三级']);
+    const rows = await queryRows<{ member_id: number | string; month: string; ep: string; et: string }>(db(), sql`
+      select member_id, month::text as month, earlier_personal_net::text as ep, earlier_team_net::text as et
+      from member_performance where member_id in (${t.A!}, ${t.B!}) order by member_id, month`);
+    expect(rows.map((r) => [Number(r.member_id), r.month, r.ep, r.et])).toEqual([
+      [t.A!, last, '0', '0'],
+      [t.A!, currentMonth(), '0', '500'],
+      [t.B!, last, '0', '0'],
+      [t.B!, currentMonth(), '500', '0'],
+    ]);
+  });
+
   it('the daily sweep finds members no event announced (the ladder got easier), a batch at a time, once per day', async () => {
     const t = await tree({ P: null, Q: null, R: null });
     await sell([[t.P!, 500], [t.Q!, 900]]);
@@ -179,6 +218,9 @@ describe('performance upgrades', () => {
       { name: '三级', rank: 3, upgrade: { mode: 'all', conditions: [{ kind: 'personal_performance', period: 'lifetime', minFen: '900' }] } },
     ]);
     expect(await levelNames([t.P!, t.Q!])).toEqual(['基础', '基础']);
+    // A sale now carries no figure across a threshold (P met 二级 before it): it is the sweep's, not this sale's.
+    await sell([[t.P!, 100]]);
+    expect(await levelNames([t.P!])).toEqual(['基础']);
     const swept = await sweepUpgrades(db(), TZ, 3);
     expect(swept.members).toBeGreaterThan(10);
     expect(await levelNames([t.P!, t.Q!, t.R!])).toEqual(['二级', '三级', '基础']);
@@ -207,9 +249,7 @@ describe('performance upgrades', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record({
-          sets: fc.array(conditionSet, { minLength: 3, maxLength: 3 }),
-          parents: fc.array(fc.nat(), { minLength: 11, maxLength: 11 }),
-          ranks: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 12, maxLength: 12 }),
+          ...worldShape(conditionSet),
           // Per member: this month, last month, and a month before (lifetime), each maybe absent.
           months: fc.array(fc.array(fc.option(figures, { freq: 2 }), { minLength: 3, maxLength: 3 }), { minLength: 12, maxLength: 12 }),
           // Then a batch in which only downline members sold: team figures of this month move, nothing else.
@@ -259,6 +299,77 @@ describe('performance upgrades', () => {
     expect(reachable).toBeGreaterThan(evaluated / 10);
     expect(liftedByTeam).toBeGreaterThan(0);
   }, 120_000);
+  it('after a batch through the consumer, every member whose figures it carried into a level\'s conditions is raised: this month\'s sales, late records for earlier open months, ladders with increments (random ladders, trees, levels and months of sales)', async () => {
+    const month = currentMonth();
+    const threshold = fc.integer({ min: 0, max: 16 }).map((n) => String(n * 250));
+    const condition = fc.oneof(
+      { weight: 3, arbitrary: fc.record({ kind: fc.constant('personal_performance'), period: fc.constantFrom('this_month', 'last_month', 'lifetime'), minFen: threshold }) },
+      { weight: 3, arbitrary: fc.record({ kind: fc.constant('team_performance'), period: fc.constantFrom('this_month', 'last_month', 'lifetime'), minFen: threshold, includeSelf: fc.boolean() }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('direct_members'), min: fc.integer({ min: 0, max: 3 }), minLevelRank: fc.option(fc.integer({ min: 1, max: 4 }), { nil: null }) }) },
+      // An increment makes the ladder watch everything (the batch does not carry last month's figure).
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('increment'), scope: fc.constantFrom('personal', 'team'), minFen: threshold }) },
+    );
+    const conditionSet = fc.record({ mode: fc.constantFrom('all', 'any'), conditions: fc.array(condition, { minLength: 1, maxLength: 3 }) });
+    const when = (months: number[]) => fc.constantFrom(...months).map((back) => (back === 0 ? undefined : midMonth(shiftMonth(month, -back))));
+    const sale = (months: number[]) => fc.tuple(fc.nat({ max: 11 }), fc.integer({ min: 1, max: 12 }).map((n) => n * 250), when(months));
+    let crossings = 0;
+    let late = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          ...worldShape(conditionSet),
+          // Figures before the batch: this month, last month and the one before (both still open).
+          history: fc.array(sale([0, 0, 1, 2]), { maxLength: 12 }),
+          // The batch: mostly this month, sometimes a late record.
+          batch: fc.array(sale([0, 0, 0, 1, 2]), { minLength: 1, maxLength: 8 }),
+        }),
+        async ({ sets, parents, ranks, history, batch }) => {
+          const members = await randomWorld(sets, parents, ranks);
+          if (history.length) await sell(history.map(([i, fen, at]) => [members[i]!, fen, at]));
+          const ladder = await readLadder(db());
+          const ranksAsked = upgradeRanks(ladder);
+          const levelsBefore = await memberLevelRows(db(), members);
+          const factsBefore = await loadFacts(db(), ladder, members, month, ranksAsked);
+          await sell(batch.map(([i, fen, at]) => [members[i]!, fen, at]));
+          if (batch.some(([, , at]) => at !== undefined)) late++;
+          const factsAfter = await loadFacts(db(), ladder, members, month, ranksAsked);
+          const levelsAfter = await memberLevelRows(db(), members);
+          for (const id of members) {
+            const held = levelOf(ladder, levelsBefore.get(id)?.levelId);
+            const reached = highestReachable(ladder, held, factsAfter.get(id)!);
+            if (!reached || highestReachable(ladder, held, factsBefore.get(id)!)) continue;
+            crossings++;
+            const now = levelOf(ladder, levelsAfter.get(id)?.levelId);
+            expect(now.rank, `member ${id} reached ${reached.level.name} in the batch but is at ${now.name}`).toBeGreaterThanOrEqual(reached.level.rank);
+          }
+        },
+      ),
+      {
+        numRuns: 30,
+        seed: Number(process.env.PROPERTY_SEED ?? Date.now() % 1_000_000),
+        // Always run: a late record of last month carries a member's lifetime across 二级's threshold.
+        examples: [
+          [
+            {
+              sets: [
+                { mode: 'all', conditions: [{ kind: 'personal_performance', period: 'lifetime', minFen: '1000' }] },
+                { mode: 'all', conditions: [{ kind: 'team_performance', period: 'lifetime', minFen: '3000', includeSelf: true }] },
+                { mode: 'any', conditions: [{ kind: 'personal_performance', period: 'this_month', minFen: '2000' }] },
+              ],
+              parents: Array.from({ length: 11 }, () => 0),
+              ranks: Array.from({ length: 12 }, () => 1),
+              history: [[1, 750, undefined]],
+              batch: [[1, 500, midMonth(shiftMonth(month, -1))]],
+            },
+          ],
+        ],
+      },
+    );
+    // Not vacuous: batches carried members into levels (the example above always does), and some held late records.
+    expect(crossings).toBeGreaterThan(3);
+    expect(late).toBeGreaterThan(0);
+  }, 240_000);
+
   it('a cascade of rises (a parent lifted by its direct members\' new levels, and so on up) ends where a full evaluation of every parent ends (random ladders counting directs by level, trees, levels and figures)', async () => {
     const month = currentMonth();
     const fen = fc.integer({ min: 0, max: 20 }).map((n) => String(n * 500));
@@ -313,9 +424,7 @@ describe('performance upgrades', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record({
-          sets: fc.array(conditionSet, { minLength: 3, maxLength: 3 }),
-          parents: fc.array(fc.nat(), { minLength: 11, maxLength: 11 }),
-          ranks: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 12, maxLength: 12 }),
+          ...worldShape(conditionSet, 3),
           perf: fc.array(fc.option(figures, { freq: 2 }), { minLength: 12, maxLength: 12 }),
           // The members whose figures a batch changed: the evaluation starts from them.
           start: fc.array(fc.nat({ max: 11 }), { minLength: 1, maxLength: 4 }),

@@ -48,8 +48,11 @@ async function naive(members: number[]) {
     select member_id, parent_id from member_tree where member_id = any(${`{${members.join(',')}}`}::bigint[])`);
   const parent = new Map(tree.map((t) => [Number(t.member_id), t.parent_id === null ? null : Number(t.parent_id)]));
   const personal = new Map<string, Stored>();
+  // A record dated after the month it reached us in (a channel's clock ahead) counts in the month it arrived: now.
+  const arrival = monthOf(new Date(), TZ);
   for (const t of txns) {
-    const month = monthOf(new Date(t.occurred_at), TZ);
+    const occurred = monthOf(new Date(t.occurred_at), TZ);
+    const month = occurred > arrival ? arrival : occurred;
     const key = `${t.member_id}|${month}`;
     const row = personal.get(key) ?? { memberId: Number(t.member_id), month, settled: 0n, refunded: 0n };
     if (t.status === 'settled') row.settled += BigInt(t.amount);
@@ -72,7 +75,8 @@ async function naive(members: number[]) {
 
 async function stored(members: number[]) {
   const rows = await queryRows<Record<string, string | number>>(db(), sql`
-    select member_id, month::text as month, personal_settled::text as ps, personal_refunded::text as pr, team_settled::text as ts, team_refunded::text as tr, team_active as ta
+    select member_id, month::text as month, personal_settled::text as ps, personal_refunded::text as pr, team_settled::text as ts, team_refunded::text as tr, team_active as ta,
+      earlier_personal_net::text as ep, earlier_team_net::text as et
     from member_performance where member_id = any(${`{${members.join(',')}}`}::bigint[])`);
   return new Map(rows.map((r) => [`${r.member_id}|${r.month}`, r]));
 }
@@ -99,6 +103,21 @@ async function expectMatchesNaive(members: number[]) {
   for (const [key, row] of actual) {
     if (keys.has(key)) continue;
     expect({ key, ps: row.ps, pr: row.pr, ts: row.ts, tr: row.tr, ta: Number(row.ta) }).toEqual({ key, ps: '0', pr: '0', ts: '0', tr: '0', ta: 0 });
+  }
+  // Every row carries the net of the member's earlier months, personal and team.
+  for (const [key, row] of actual) {
+    const [member, month] = key.split('|') as [string, string];
+    let ep = 0n;
+    let et = 0n;
+    for (const k of keys) {
+      const [m, mo] = k.split('|') as [string, string];
+      if (m !== member || mo >= month) continue;
+      const p = model.personal.get(k);
+      const t = model.team.get(k);
+      ep += (p?.settled ?? 0n) - (p?.refunded ?? 0n);
+      et += (t?.settled ?? 0n) - (t?.refunded ?? 0n);
+    }
+    expect({ key, ep: row.ep, et: row.et }).toEqual({ key, ep: String(ep), et: String(et) });
   }
 }
 
@@ -135,14 +154,15 @@ describe('month boundaries in Asia/Shanghai', () => {
 });
 
 describe('performance equals a naive recomputation from the transactions', () => {
-  it('after random interleavings of sales, refunds (some before their sale), moves and partial processing', async () => {
+  it('after random interleavings of sales (past months and now), refunds (some before their sale, some dated ahead of us), moves and partial processing', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 4, max: 12 }),
         fc.array(fc.integer({ min: 0, max: 1_000_000 }), { minLength: 12, maxLength: 12 }),
         fc.array(
           fc.oneof(
-            fc.record({ op: fc.constant('sale' as const), who: fc.nat(), amount: fc.integer({ min: 1, max: 100_000 }), day: fc.integer({ min: 0, max: 80 }) }),
+            // Days 0–80 from September 2026 (past months, late records), or now (day 81 on).
+            fc.record({ op: fc.constant('sale' as const), who: fc.nat(), amount: fc.integer({ min: 1, max: 100_000 }), day: fc.integer({ min: 0, max: 100 }) }),
             fc.record({ op: fc.constant('refund' as const), which: fc.nat(), part: fc.integer({ min: 1, max: 100 }), early: fc.boolean() }),
             fc.record({ op: fc.constant('move' as const), who: fc.nat(), to: fc.nat() }),
             fc.record({ op: fc.constant('drain' as const) }),
@@ -161,7 +181,7 @@ describe('performance equals a naive recomputation from the transactions', () =>
           for (const o of ops) {
             if (o.op === 'sale') {
               const member = members[o.who % n]!;
-              const at = new Date(Date.UTC(2026, 8, 1) + o.day * 86_400_000 + (o.who % 86_400) * 1000).toISOString();
+              const at = o.day > 80 ? new Date().toISOString() : new Date(Date.UTC(2026, 8, 1) + o.day * 86_400_000 + (o.who % 86_400) * 1000).toISOString();
               const id = `${ch}-s${++seq}`;
               sales.push({ id, member, amount: o.amount, at });
               await ingestRecords(db(), ch, [{ channel_txn_id: id, merchant_ref: `M${member}`, amount_fen: o.amount, status: 'settled', occurred_at: at }]);
@@ -231,6 +251,30 @@ describe('closed months', () => {
     expect(rebuilt.get(a!)!.get('2025-03-01')!.teamNet).toBe(1000n);
     expect(rebuilt.get(b!)!.get(now)!.personalRefunded).toBe(300n);
     expect(rebuilt.get(c!)!.get(now)!.teamRefunded).toBe(300n);
+  });
+});
+
+describe('records dated ahead of us', () => {
+  it('count in the month they reach us (no row is ever ahead of the current month), remembered so for rebuilds', async () => {
+    const [a, b] = await insertMembers(db(), 2);
+    await db().transaction((tx) => bindFirst(tx, { memberId: b!, parentId: a!, via: 'invite_code', actor }));
+    const ch = await newChannel([b!]);
+    const now = monthOf(new Date(), TZ);
+    const ahead = shiftMonth(now, 2);
+    await ingestRecords(db(), ch, [{ channel_txn_id: 'ahead-1', merchant_ref: `M${b}`, amount_fen: 4200, status: 'settled', occurred_at: `${ahead.slice(0, 7)}-03T10:00:00+08:00` }]);
+    await drainPerformance(db(), TZ);
+    const f = await monthFigures(db(), [a!, b!], [now, ahead]);
+    expect(f.get(b!)!.get(now)!.personalNet).toBe(4200n);
+    expect(f.get(a!)!.get(now)!.teamNet).toBe(4200n);
+    expect(f.get(b!)!.get(ahead)!.personalNet).toBe(0n);
+    const [ra] = await queryRows<{ month: string; occurred_month: string }>(db(), sql`
+      select r.month::text as month, r.occurred_month::text as occurred_month from performance_reattributions r
+      join channel_transactions ct on ct.id = r.transaction_id where ct.channel_txn_id = 'ahead-1'`);
+    expect(ra).toEqual({ month: now, occurred_month: ahead });
+    await rebuildPerformance(db(), TZ);
+    const rebuilt = await monthFigures(db(), [b!], [now, ahead]);
+    expect(rebuilt.get(b!)!.get(now)!.personalNet).toBe(4200n);
+    expect(rebuilt.get(b!)!.get(ahead)!.personalNet).toBe(0n);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Fen } from '../../lib/money.js';
+import type { FigureWatch } from '../performance/performance.service.js';
 import { type ConditionSet, type ConditionSetResult, emptyConditionSet, evaluateConditionSet, type LevelFacts, ranksAskedAbout } from './conditions.js';
 
 /**
@@ -223,6 +224,33 @@ export const readsTeamFigures = (set: ConditionSet) => set.conditions.some((c) =
  */
 export function teamDrivenLadder(ladder: Ladder): Ladder {
   return { ...ladder, levels: ladder.levels.map((l) => (readsTeamFigures(l.upgrade) ? l : { ...l, upgrade: emptyConditionSet() })) };
+}
+
+/**
+ * The figures and thresholds a performance batch must watch for upgrades:
+ * every performance condition of an enabled level that can be reached by
+ * performance. A level whose conditions did not accept a member before a
+ * batch can only accept it after if one of them turned true, and a
+ * condition on this month's or the lifetime figures turns true only in the
+ * batch that carries its figure across the threshold. Last month's figures
+ * do not move in a batch of this month (a late record for an earlier month
+ * makes its members "unsure", and they are looked at in full). An increment
+ * (this month − last month) needs last month's figure, which the batch does
+ * not carry: such a ladder watches everything. Direct-member conditions are
+ * not figures; a change of direct members is evaluated where it happens.
+ */
+export function figureWatch(ladder: Ladder): FigureWatch {
+  const watch = { thisMonth: { personal: [] as Fen[], team: [] as Fen[], teamWithSelf: [] as Fen[] }, lifetime: { personal: [] as Fen[], team: [] as Fen[], teamWithSelf: [] as Fen[] } };
+  for (const level of enabledLevels(ladder)) {
+    for (const c of level.upgrade.conditions) {
+      if (c.kind === 'increment') return 'everything';
+      if (c.kind === 'direct_members' || c.period === 'last_month') continue;
+      const figures = c.period === 'this_month' ? watch.thisMonth : watch.lifetime;
+      if (c.kind === 'personal_performance') figures.personal.push(c.minFen);
+      else (c.includeSelf ? figures.teamWithSelf : figures.team).push(c.minFen);
+    }
+  }
+  return watch;
 }
 
 /** More direct members than anyone has: the screen's threshold for a level nobody can rise from. */

@@ -4,7 +4,7 @@ import { systemAuditContext } from '../audit/audit.service.js';
 import { monthOf, onPerformanceChanged, type PerformanceChange, shiftMonth } from '../performance/performance.service.js';
 import type { LevelFacts } from './conditions.js';
 import { onSubtreeMoved } from '../referrals/tree.service.js';
-import { directsMayLift, hasPerformanceUpgrades, highestReachable, type Ladder, leastDirectsToRise, levelOf, mayRiseCountingAllDirects, NEVER_DIRECTS, teamDrivenLadder, upgradeRanks } from './ladder.js';
+import { directsMayLift, figureWatch, hasPerformanceUpgrades, highestReachable, type Ladder, leastDirectsToRise, levelOf, mayRiseCountingAllDirects, NEVER_DIRECTS, teamDrivenLadder, upgradeRanks } from './ladder.js';
 import { ladderAtVersion, readLadderForChange } from './ladder.service.js';
 import { type AppliedChange, applyLevelChanges, type LevelChange, loadFacts, memberLevelRows, parentsOf } from './member-level.service.js';
 
@@ -101,7 +101,7 @@ export async function evaluateParentsOf(tx: Db, memberIds: number[], month = cur
  * of a batch) are tested against the levels that read team figures only
  * (see teamDrivenLadder).
  */
-export async function upgradeCandidates(tx: Db, ladder: Ladder, change: PerformanceChange, month: string): Promise<number[]> {
+export async function upgradeCandidates(tx: Db, ladder: Ladder, change: Pick<PerformanceChange, 'personal' | 'teamOnly'>, month: string): Promise<number[]> {
   const memberIds = [...change.personal, ...change.teamOnly];
   if (memberIds.length === 0 || !ladder.levels.some((l) => l.enabled && l.upgrade.conditions.length > 0)) return [];
   const teamLadder = teamDrivenLadder(ladder);
@@ -163,20 +163,37 @@ export async function upgradeCandidates(tx: Db, ladder: Ladder, change: Performa
   return out;
 }
 
-// After each performance batch, in its transaction: every member whose figures changed, screened, then evaluated in full.
-onPerformanceChanged(async (tx, change) => {
-  const month = currentMonth();
-  const ladder = await readLadderForChange(tx);
-  if (!hasPerformanceUpgrades(ladder)) return;
-  const candidates: number[] = [];
-  const chunk = SCREEN_CHUNK;
-  const p = change.personal.length;
-  for (let i = 0; i < p + change.teamOnly.length; i += chunk) {
-    const part = { personal: change.personal.slice(i, i + chunk), teamOnly: change.teamOnly.slice(Math.max(0, i - p), Math.max(0, i + chunk - p)) };
-    candidates.push(...(await upgradeCandidates(tx, ladder, part, month)));
-  }
-  await evaluateUpgrades(tx, candidates, month, ladder);
-});
+/**
+ * After each performance batch, in its transaction: the members a level
+ * above could newly accept are screened, then evaluated in full. Newly:
+ * the batch names the members for which a watched figure crossed one of the
+ * ladder's thresholds (figureWatch), so the screen reads a few hundred
+ * members rather than every ancestor of every seller (tens of thousands a
+ * busy second). A member that already met a level before the batch without
+ * being raised (the ladder was made easier) is the daily sweep's, as for
+ * members without sales; it is not raised by its next unrelated sale.
+ */
+onPerformanceChanged(
+  async (tx, change) => {
+    const ladder = await readLadderForChange(tx);
+    if (!hasPerformanceUpgrades(ladder)) return;
+    let { personal, teamOnly } = change;
+    if (change.crossed !== null) {
+      const look = new Set([...change.crossed, ...change.unsure]);
+      personal = personal.filter((id) => look.has(id));
+      teamOnly = teamOnly.filter((id) => look.has(id));
+    }
+    const candidates: number[] = [];
+    const chunk = SCREEN_CHUNK;
+    const p = personal.length;
+    for (let i = 0; i < p + teamOnly.length; i += chunk) {
+      const part = { personal: personal.slice(i, i + chunk), teamOnly: teamOnly.slice(Math.max(0, i - p), Math.max(0, i + chunk - p)) };
+      candidates.push(...(await upgradeCandidates(tx, ladder, part, change.month)));
+    }
+    await evaluateUpgrades(tx, candidates, change.month, ladder);
+  },
+  async (tx) => figureWatch(await readLadderForChange(tx)),
+);
 
 /**
  * A member bound or moved: its new parent gained a direct member, and when

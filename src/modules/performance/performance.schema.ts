@@ -28,6 +28,15 @@ export const memberPerformance = pgTable(
     teamSettled: bigint('team_settled', { mode: 'bigint' }).notNull().default(sql`0`),
     teamRefunded: bigint('team_refunded', { mode: 'bigint' }).notNull().default(sql`0`),
     teamActive: integer('team_active').notNull().default(0),
+    /**
+     * The net (settled − refunded) of the member's rows of earlier months,
+     * personal and team. With this row's own net it is the member's lifetime
+     * figure as of this month, so a batch sees a lifetime threshold crossed
+     * from the row it writes, without reading the member's other months
+     * (see applyWindow). Kept by every writer of this table.
+     */
+    earlierPersonalNet: bigint('earlier_personal_net', { mode: 'bigint' }).notNull().default(sql`0`),
+    earlierTeamNet: bigint('earlier_team_net', { mode: 'bigint' }).notNull().default(sql`0`),
   },
   // No index on the team figures: every sale rewrites them for each ancestor, and with only the key indexed
   // those updates stay HOT (no index writes; the table keeps free room per page for them, see migration 0019).

@@ -56,37 +56,121 @@ export function parseMonth(value: string): string {
 export interface PerformanceChange {
   personal: number[];
   teamOnly: number[];
+  /** The month the batch counted as current (first day, the database's clock in the platform time zone). */
+  month: string;
+  /**
+   * Of the changed members, those for which a watched figure (see
+   * FigureWatch) went from below one of its thresholds to at or above it in
+   * this batch, or null when some listener watches everything. Members in
+   * `unsure` are not in it.
+   */
+  crossed: number[] | null;
+  /**
+   * Changed members for which crossings are not known: the batch changed one
+   * of their rows of an earlier, still open month (a late record). Listeners
+   * look at these as if nothing were watched.
+   */
+  unsure: number[];
 }
 
+/**
+ * Thresholds a listener watches, per figure of the current month and of the
+ * member's lifetime (team: the downline's; team with self: plus the member's
+ * own). A figure can only newly reach a threshold in the batch that crosses
+ * it, so a listener that only cares about "reaches X" (level upgrades) need
+ * not read every changed member, and the batch names the few that crossed.
+ * 'everything' when a listener needs figures the batch does not carry
+ * (last month's, for an increment).
+ */
+export type FigureWatch =
+  | 'everything'
+  | {
+      thisMonth: { personal: Fen[]; team: Fen[]; teamWithSelf: Fen[] };
+      lifetime: { personal: Fen[]; team: Fen[]; teamWithSelf: Fen[] };
+    };
+
+type Listener = { run: (tx: Db, change: PerformanceChange) => Promise<void>; watch: ((tx: Db) => Promise<FigureWatch>) | undefined };
 /** Listeners (levels) re-evaluate the members whose figures changed, in the same transaction. */
-const changeListeners: ((tx: Db, change: PerformanceChange) => Promise<void>)[] = [];
-export function onPerformanceChanged(listener: (tx: Db, change: PerformanceChange) => Promise<void>) {
-  changeListeners.push(listener);
+const changeListeners: Listener[] = [];
+export function onPerformanceChanged(listener: (tx: Db, change: PerformanceChange) => Promise<void>, watch?: (tx: Db) => Promise<FigureWatch>) {
+  changeListeners.push({ run: listener, watch });
+}
+
+/** Every listener's thresholds together (null: some listener watches everything, or has no watch). */
+async function watchedFigures(tx: Db): Promise<Exclude<FigureWatch, 'everything'> | null> {
+  const out = { thisMonth: { personal: [] as Fen[], team: [] as Fen[], teamWithSelf: [] as Fen[] }, lifetime: { personal: [] as Fen[], team: [] as Fen[], teamWithSelf: [] as Fen[] } };
+  for (const l of changeListeners) {
+    const w = l.watch ? await l.watch(tx) : 'everything';
+    if (w === 'everything') return null;
+    for (const period of ['thisMonth', 'lifetime'] as const) for (const f of ['personal', 'team', 'teamWithSelf'] as const) out[period][f].push(...w[period][f]);
+  }
+  return out;
+}
+
+/**
+ * The SQL test "a watched figure crossed a threshold": for each figure, the
+ * number of thresholds at or below it (width_bucket over the sorted list)
+ * grew. `after` gives each figure's value now, `delta` what the batch added.
+ */
+function crossingSql(watch: Exclude<FigureWatch, 'everything'>, after: Record<'tp' | 'tt' | 'lp' | 'lt', SQL>, delta: Record<'p' | 't', SQL>): SQL {
+  const terms: SQL[] = [];
+  const test = (thresholds: Fen[], value: SQL, added: SQL) => {
+    if (thresholds.length === 0) return;
+    const sorted = [...new Set(thresholds)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const list = sql`${intArrayLiteral(sorted)}::bigint[]`;
+    terms.push(sql`width_bucket(${value}, ${list}) > width_bucket(${value} - (${added}), ${list})`);
+  };
+  test(watch.thisMonth.personal, after.tp, delta.p);
+  test(watch.thisMonth.team, after.tt, delta.t);
+  test(watch.thisMonth.teamWithSelf, sql`${after.tp} + ${after.tt}`, sql`${delta.p} + ${delta.t}`);
+  test(watch.lifetime.personal, after.lp, delta.p);
+  test(watch.lifetime.team, after.lt, delta.t);
+  test(watch.lifetime.teamWithSelf, sql`${after.lp} + ${after.lt}`, sql`${delta.p} + ${delta.t}`);
+  return terms.length === 0 ? sql`false` : sql.join(terms, sql` or `);
 }
 
 /**
  * Applies a batch of transaction events in one statement, without the
  * events leaving the database: each counts in the month it happened in the
  * platform time zone (refunds: the month the refund settled) unless that
- * month is closed, then in the month it reached us (and is remembered as
- * such for rebuilds), so closed figures never change. The per-(member,
- * month) deltas go to the members' personal figures and to the team figures
- * of all their ancestors. A member counts as active in a month from its
- * first settled sale; that adds 1 to each ancestor's `team_active` once.
- * Returns the members whose own figures moved and every member whose row
- * changed.
+ * month is closed, or later than the month the record reached us in (a
+ * channel whose clock runs ahead); then it counts in the month it reached us
+ * (and is remembered as such for rebuilds), so closed figures never change
+ * and no row is ever ahead of the current month. The per-(member, month)
+ * deltas go to the members' personal figures and to the team figures of all
+ * their ancestors. A member counts as active in a month from its first
+ * settled sale; that adds 1 to each ancestor's `team_active` once.
+ *
+ * Returns the members whose own figures moved, every member whose row
+ * changed and how: a row of the current month that already existed is
+ * tested against the watched thresholds here (its earlier months' sums are
+ * in the row); a new row (`fresh`) needs those sums first, and a row of an
+ * earlier month (`late`) changes them for the member's later rows — both
+ * are settled by settleEarlier.
  */
-async function applyWindow(tx: Db, window: EventWindow, timeZone: string): Promise<{ personal: number[]; changed: number[] }> {
+async function applyWindow(tx: Db, window: EventWindow, timeZone: string, watch: Exclude<FigureWatch, 'everything'> | null) {
   // Member lists come back as text: a batch changes tens of thousands of rows, and a result row each
   // would cost the driver more than the statement costs the database.
-  const [row] = await queryRows<{ personal: string | null; changed: string | null }>(tx, sql`
-    with ev as (
+  const crossed = watch
+    ? crossingSql(
+        watch,
+        { tp: sql`u.pn`, tt: sql`u.tn`, lp: sql`(u.ep + u.pn)`, lt: sql`(u.et + u.tn)` },
+        { p: sql`(g.ps - g.pr)`, t: sql`(g.ts - g.tr)` },
+      )
+    : sql`false`;
+  const [row] = await queryRows<{ month: string; personal: string | null; changed: string | null; crossed: string | null; fresh: string | null; late: string | null }>(tx, sql`
+    with now_month as (select ${monthOfSql(sql`statement_timestamp()`, timeZone)} as cur),
+    ev as (
       select e.type, e.created_at, (e.payload->>'transactionId')::bigint as transaction_id, (e.payload->>'memberId')::bigint as member_id,
-        (e.payload->>'amountFen')::bigint as amount,
+        (e.payload->>'amountFen')::bigint as amount, (e.payload->>'occurredAt')::timestamptz as occurred_at,
         ${monthOfSql(sql`(e.payload->>'occurredAt')::timestamptz`, timeZone)} as occurred_month
       from ${windowEvents(window)} e),
+    -- The month it reached us is only worked out when needed: nearly every record happened before it arrived.
     attributed as (
-      select ev.*, case when c.month is null then ev.occurred_month else ${monthOfSql(sql`ev.created_at`, timeZone)} end as month
+      select ev.*, case
+        when c.month is null and ev.occurred_at <= ev.created_at then ev.occurred_month
+        when c.month is null and ev.occurred_month <= ${monthOfSql(sql`ev.created_at`, timeZone)} then ev.occurred_month
+        else ${monthOfSql(sql`ev.created_at`, timeZone)} end as month
       from ev left join performance_months c on c.month = ev.occurred_month),
     moved as (
       insert into performance_reattributions (transaction_id, month, occurred_month)
@@ -126,11 +210,65 @@ async function applyWindow(tx: Db, window: EventWindow, timeZone: string): Promi
         team_settled = p.team_settled + excluded.team_settled,
         team_refunded = p.team_refunded + excluded.team_refunded,
         team_active = p.team_active + excluded.team_active
-      returning member_id)
-    select (select string_agg(distinct member_id::text, ',') from d) as personal, (select string_agg(member_id::text, ',') from up) as changed`);
-  const ids = (list: string | null) => (list ? list.split(',').map(Number) : []);
+      -- xmax is 0 on a row this statement inserted (an updated row carries the updating transaction).
+      returning member_id, month, personal_settled - personal_refunded as pn, team_settled - team_refunded as tn,
+        earlier_personal_net as ep, earlier_team_net as et, xmax = 0 as inserted)
+    select (select cur::text from now_month) as month,
+      (select string_agg(distinct member_id::text, ',') from d) as personal,
+      string_agg(u.member_id::text, ',') as changed,
+      string_agg(u.member_id::text, ',') filter (where u.month = n.cur and not u.inserted and (${crossed})) as crossed,
+      string_agg(u.member_id::text, ',') filter (where u.month = n.cur and u.inserted) as fresh,
+      string_agg(u.member_id::text, ',') filter (where u.month <> n.cur) as late
+    from up u join g on g.member_id = u.member_id and g.month = u.month cross join now_month n`);
+  const ids = (list: string | null | undefined) => (list ? list.split(',').map(Number) : []);
   // A member with rows in two months comes back twice.
-  return { personal: ids(row?.personal ?? null), changed: [...new Set(ids(row?.changed ?? null))] };
+  return {
+    month: row!.month,
+    personal: ids(row?.personal),
+    changed: [...new Set(ids(row?.changed))],
+    crossed: ids(row?.crossed),
+    fresh: ids(row?.fresh),
+    late: [...new Set(ids(row?.late))],
+  };
+}
+
+/**
+ * Recomputes the earlier months' sums in every row of these members (or of
+ * everyone), one range read of each member's rows by key, and writes the
+ * rows whose sums differ. With `crossing`, also returns which of its `fresh`
+ * members — those whose row of `month` this batch created — crossed a
+ * watched threshold: the row's own figures are the batch's, so "before" is
+ * zero for the month and the earlier sums for the lifetime.
+ */
+async function settleEarlier(
+  tx: Db,
+  memberIds: number[] | 'everyone',
+  crossing?: { month: string; fresh: number[]; watch: Exclude<FigureWatch, 'everything'> | null },
+): Promise<number[]> {
+  if (memberIds !== 'everyone' && memberIds.length === 0) return [];
+  const crossed = crossing?.watch
+    ? crossingSql(crossing.watch, { tp: sql`w.pn`, tt: sql`w.tn`, lp: sql`(w.ep + w.pn)`, lt: sql`(w.et + w.tn)` }, { p: sql`w.pn`, t: sql`w.tn` })
+    : sql`false`;
+  const rows = sql`select member_id, month, personal_settled - personal_refunded as pn, team_settled - team_refunded as tn,
+    earlier_personal_net as ep0, earlier_team_net as et0 from member_performance`;
+  const source =
+    memberIds === 'everyone'
+      ? sql`(${rows}) p`
+      : sql`unnest(${intArrayLiteral(memberIds)}::bigint[]) as u(id) cross join lateral (${rows} where member_id = u.id) p`;
+  // Written back through the key (an upsert of rows that exist): an UPDATE … FROM lets the planner hash the whole table.
+  const [row] = await queryRows<{ crossed: string | null }>(tx, sql`
+    with w as (
+      select p.member_id, p.month, p.pn, p.tn, p.ep0, p.et0,
+        coalesce(sum(p.pn) over m, 0)::bigint as ep, coalesce(sum(p.tn) over m, 0)::bigint as et
+      from ${source}
+      window m as (partition by p.member_id order by p.month rows between unbounded preceding and 1 preceding)),
+    fix as (
+      insert into member_performance as p (member_id, month, earlier_personal_net, earlier_team_net)
+      select member_id, month, ep, et from w where ep <> ep0 or et <> et0 order by member_id, month
+      on conflict (member_id, month) do update set earlier_personal_net = excluded.earlier_personal_net, earlier_team_net = excluded.earlier_team_net)
+    select string_agg(w.member_id::text, ',') filter (where ${crossed}) as crossed
+    from w where w.month = ${crossing?.month ?? null}::date and w.member_id = any(${intArrayLiteral(crossing?.fresh ?? [])}::bigint[])`);
+  return row?.crossed ? row.crossed.split(',').map(Number) : [];
 }
 
 /**
@@ -152,10 +290,19 @@ export const PERFORMANCE_BATCH = 20_000;
 export async function consumePerformance(db: Db, timeZone: string, limit = PERFORMANCE_BATCH): Promise<number> {
   return consumeEventWindow(db, PERFORMANCE_CONSUMER, ['transaction_settled', 'transaction_refunded'], async (tx, window) => {
     await tx.execute(sql`select pg_advisory_xact_lock_shared(${TREE_LOCK})`);
-    const { personal, changed } = await applyWindow(tx, window, timeZone);
-    const own = new Set(personal);
-    const change = { personal, teamOnly: changed.filter((id) => !own.has(id)) };
-    for (const listener of changeListeners) await listener(tx, change);
+    const watch = await watchedFigures(tx);
+    const applied = await applyWindow(tx, window, timeZone, watch);
+    const freshCrossed = await settleEarlier(tx, [...new Set([...applied.fresh, ...applied.late])], { month: applied.month, fresh: applied.fresh, watch });
+    const own = new Set(applied.personal);
+    const late = new Set(applied.late);
+    const change: PerformanceChange = {
+      personal: applied.personal,
+      teamOnly: applied.changed.filter((id) => !own.has(id)),
+      month: applied.month,
+      crossed: watch ? [...applied.crossed, ...freshCrossed].filter((id) => !late.has(id)) : null,
+      unsure: applied.late,
+    };
+    for (const listener of changeListeners) await listener.run(tx, change);
   }, limit);
 }
 
@@ -195,6 +342,8 @@ onSubtreeMoved(async (tx, moved) => {
       team_settled = p.team_settled + excluded.team_settled,
       team_refunded = p.team_refunded + excluded.team_refunded,
       team_active = p.team_active + excluded.team_active`);
+  // The ancestors' later months now sum different earlier months.
+  await settleEarlier(tx, [...new Set([...moved.oldPath, ...moved.newPath])]);
 });
 
 // ---------------------------------------------------------------- rebuild and closing
@@ -239,6 +388,7 @@ export async function rebuildPerformance(db: Db, timeZone: string): Promise<{ mo
         select member_id, month, sum(ps), sum(pr), sum(pn), sum(ts), sum(tr), sum(ta) from all_rows group by member_id, month
         returning month)
       select array_agg(distinct month::text order by month::text) as months, count(*) as rows from ins`);
+    await settleEarlier(tx, 'everyone');
     return { months: result?.months ?? [], rows: Number(result?.rows ?? 0) };
   });
 }
