@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from './db/client.js';
 import { releaseDue } from './modules/wallets/wallets.service.js';
-import { runDailyLevelSweep, runMonthlyDowngrade } from './modules/levels/level-jobs.js';
+import { runDailyLevelSweep, runLadderSweep, runMonthlyDowngrade } from './modules/levels/level-jobs.js';
 import { expireOrders } from './modules/payments/payments.service.js';
 import { sweepHeldRefunds } from './modules/channels/ingest.service.js';
 import { readSettings } from './modules/settings/settings.service.js';
@@ -26,6 +26,8 @@ export function startBackgroundJobs(db: Db, log: FastifyBaseLogger, intervalMs =
     { name: 'held-refunds', run: () => sweepHeldRefunds(db) },
     // Once per day / per month in the platform time zone (the run is recorded; other ticks return at once).
     { name: 'level-daily-sweep', run: () => runDailyLevelSweep(db, timeZone) },
+    // Once per ladder version: members a saved ladder accepts on the figures they have rise within a minute.
+    { name: 'level-ladder-sweep', run: () => runLadderSweep(db, timeZone) },
     { name: 'level-monthly-downgrade', run: () => exclusively(db, kind, 2, () => runMonthlyDowngrade(db, timeZone)) },
     // Statistics on the configured day and time, payment once allowed; one instance at a time (an advisory lock).
     { name: 'settlement', run: () => exclusively(db, kind, SETTLEMENT_JOB_KEY, () => runSettlementSchedule(db, kind, timeZone)) },

@@ -6,7 +6,7 @@ import { createFieldCipher } from '../../src/lib/crypto.js';
 import { systemAuditContext } from '../../src/modules/audit/audit.service.js';
 import { bindMerchant, createChannel } from '../../src/modules/channels/channels.service.js';
 import { ingestRecords } from '../../src/modules/channels/ingest.service.js';
-import { runDailyLevelSweep } from '../../src/modules/levels/level-jobs.js';
+import { runDailyLevelSweep, runLadderSweep } from '../../src/modules/levels/level-jobs.js';
 import { currentMonth, evaluateUpgrades, sweepUpgrades, upgradeCandidates } from '../../src/modules/levels/upgrades.service.js';
 import { highestReachable, levelOf, upgradeRanks } from '../../src/modules/levels/ladder.js';
 import { readLadder } from '../../src/modules/levels/ladder.service.js';
@@ -224,6 +224,19 @@ describe('performance upgrades', () => {
     const swept = await sweepUpgrades(db(), TZ, 3);
     expect(swept.members).toBeGreaterThan(10);
     expect(await levelNames([t.P!, t.Q!, t.R!])).toEqual(['二级', '三级', '基础']);
+
+    // The job after a ladder save sweeps once per version: a new level that P's and Q's figures already meet lifts them at once.
+    await runLadderSweep(db(), TZ);
+    await useLadder([
+      { name: '基础', rank: 1 },
+      { name: '二级', rank: 2, upgrade: { mode: 'all', conditions: [{ kind: 'personal_performance', period: 'this_month', minFen: '500' }] } },
+      { name: '三级', rank: 3, upgrade: { mode: 'all', conditions: [{ kind: 'personal_performance', period: 'lifetime', minFen: '900' }] } },
+      { name: '四级', rank: 4, upgrade: { mode: 'all', conditions: [{ kind: 'personal_performance', period: 'this_month', minFen: '600' }] } },
+    ]);
+    expect(await levelNames([t.P!, t.Q!])).toEqual(['二级', '三级']);
+    expect(await runLadderSweep(db(), TZ)).not.toBeNull();
+    expect(await levelNames([t.P!, t.Q!, t.R!])).toEqual(['四级', '四级', '基础']);
+    expect(await runLadderSweep(db(), TZ)).toBeNull();
 
     const first = await runDailyLevelSweep(db(), TZ);
     expect(first).toMatchObject({ upgraded: 0 });

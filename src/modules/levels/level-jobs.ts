@@ -1,8 +1,8 @@
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { drainPerformance, monthOf, shiftMonth } from '../performance/performance.service.js';
 import { evaluateDowngrades } from './downgrades.service.js';
-import { levelJobRuns } from './levels.schema.js';
+import { levelJobRuns, levelLadderVersions } from './levels.schema.js';
 import { sweepUpgrades } from './upgrades.service.js';
 
 const dayFormatters = new Map<string, Intl.DateTimeFormat>();
@@ -33,6 +33,23 @@ export async function runDailyLevelSweep(db: Db, timeZone: string, now = new Dat
   if (await ran(db, 'daily_sweep', day)) return null;
   const result = await sweepUpgrades(db, timeZone);
   await markRan(db, 'daily_sweep', day, result);
+  return result;
+}
+
+/**
+ * After a ladder is saved: one sweep per ladder version. The batches only
+ * look at members whose figures cross a threshold, so a member the new
+ * ladder accepts on figures it already had (a level made easier, a new
+ * level) rises here, within a minute of the save, instead of at the day's
+ * sweep.
+ */
+export async function runLadderSweep(db: Db, timeZone: string) {
+  const [head] = await db.select({ version: levelLadderVersions.version }).from(levelLadderVersions).orderBy(desc(levelLadderVersions.version)).limit(1);
+  if (!head) return null;
+  const version = String(head.version);
+  if (await ran(db, 'ladder_sweep', version)) return null;
+  const result = await sweepUpgrades(db, timeZone);
+  await markRan(db, 'ladder_sweep', version, result);
   return result;
 }
 
