@@ -16,6 +16,9 @@ export async function loadRewardsFixture(db: Db, opts: { members: number; chains
   // ladder edit and the next daily sweep. Without this, each performance batch of the bench raised a
   // hundred such members on top of those whose figures really crossed a threshold.
   await sweepUpgrades(db, 'Asia/Shanghai', 5000);
+  // That sweep is the one the server runs once per ladder version (runLadderSweep): recorded, so a bench run
+  // long enough to reach the server's first job tick does not sweep 100,000 members again mid-phase.
+  await db.execute(sql`insert into level_job_runs (job, period) select 'ladder_sweep', max(version)::text from level_ladder_versions`);
   await db.execute(sql`insert into channels (id, kind, name, secrets_enc) values ('bench', 'push', 'Bench', ${opts.secretsEnc ?? null})`);
   await db.execute(sql`insert into channel_merchants (channel_id, merchant_ref, member_id) select 'bench', 'M' || id, id from members`);
   await db.execute(sql`vacuum analyze`);
