@@ -13,8 +13,7 @@ export async function loadRewardsFixture(db: Db, opts: { members: number; chains
   await levelsAndOnboarding(db);
   // Levels are written straight in, so members the ladder would already have raised (about 1,500 at the
   // lowest level with five direct members or more) are not, a state the product only shows between a
-  // ladder edit and the next daily sweep. Without this, each performance batch of the bench raised a
-  // hundred such members on top of those whose figures really crossed a threshold.
+  // ladder save and its sweep. The server's sweep of a saved ladder raises them; this is that sweep.
   await sweepUpgrades(db, 'Asia/Shanghai', 5000);
   // That sweep is the one the server runs once per ladder version (runLadderSweep): recorded, so a bench run
   // long enough to reach the server's first job tick does not sweep 100,000 members again mid-phase.

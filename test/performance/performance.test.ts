@@ -275,6 +275,13 @@ describe('records dated ahead of us', () => {
     const rebuilt = await monthFigures(db(), [b!], [now, ahead]);
     expect(rebuilt.get(b!)!.get(now)!.personalNet).toBe(4200n);
     expect(rebuilt.get(b!)!.get(ahead)!.personalNet).toBe(0n);
+
+    // A database from before this rule kept such a record in the month it was dated, remembering nothing: a rebuild folds it.
+    await db().execute(sql`delete from performance_reattributions where transaction_id = (select id from channel_transactions where channel_txn_id = 'ahead-1')`);
+    await db().execute(sql`update member_performance set month = ${ahead}::date where member_id in (${a!}, ${b!}) and month = ${now}::date`);
+    await rebuildPerformance(db(), TZ);
+    const folded = await monthFigures(db(), [a!, b!], [now, ahead]);
+    expect([folded.get(b!)!.get(now)!.personalNet, folded.get(a!)!.get(now)!.teamNet, folded.get(b!)!.get(ahead)!.personalNet, folded.get(a!)!.get(ahead)!.teamNet]).toEqual([4200n, 4200n, 0n, 0n]);
   });
 });
 

@@ -220,9 +220,10 @@ onSubtreeMoved(async (tx, moved) => {
 });
 
 /**
- * The daily sweep: every member, a batch at a time, each batch its own short
- * transaction. Catches what no event announced (a ladder edited to easier
- * conditions, a month turning over for last-month conditions).
+ * The sweep: every member, a batch at a time, each batch its own short
+ * transaction. Catches what no event announced: a ladder edited to easier
+ * conditions (swept once per saved version, see runLadderSweep), a month
+ * turning over for last-month conditions (the daily sweep).
  */
 export async function sweepUpgrades(db: Db, timeZone: string, batchSize = EVALUATION_CHUNK): Promise<{ members: number; upgraded: number }> {
   const month = monthOf(new Date(), timeZone);

@@ -33,7 +33,8 @@ export const memberPerformance = pgTable(
      * personal and team. With this row's own net it is the member's lifetime
      * figure as of this month, so a batch sees a lifetime threshold crossed
      * from the row it writes, without reading the member's other months
-     * (see applyWindow). Kept by every writer of this table.
+     * (see applyWindow). Kept by every writer in performance.service (the
+     * consumer, moves, rebuilds); a rebuild recomputes them all.
      */
     earlierPersonalNet: bigint('earlier_personal_net', { mode: 'bigint' }).notNull().default(sql`0`),
     earlierTeamNet: bigint('earlier_team_net', { mode: 'bigint' }).notNull().default(sql`0`),
@@ -52,8 +53,9 @@ export const performanceMonths = pgTable('performance_months', {
 
 /**
  * Transactions that counted in another month than the one they happened in
- * (their own month was closed when they arrived). A rebuild reads these, so
- * it attributes every record exactly as the consumer did.
+ * (their own month was closed when they arrived, or it was after the month
+ * they arrived in). A rebuild reads these, so it attributes every record
+ * exactly as the consumer did.
  */
 export const performanceReattributions = pgTable('performance_reattributions', {
   transactionId: bigint('transaction_id', { mode: 'number' }).primaryKey(),
