@@ -15,7 +15,8 @@ import { sql } from 'drizzle-orm';
 import { pgFloor, scratchDatabase } from './floor.js';
 import { loadRandomTree, percentile } from './tree-fixture.js';
 import { connectPostgres, queryRows } from '../src/db/client.js';
-import { consumePerformance, monthOf, performanceFacts } from '../src/modules/performance/performance.service.js';
+import { performanceFacts } from '../src/modules/performance/figures.service.js';
+import { consumePerformance, monthOf } from '../src/modules/performance/performance.service.js';
 // The server evaluates performance upgrades in the same transaction as each batch: measure that too.
 import '../src/modules/levels/upgrades.service.js';
 import { ancestorsWithinReach } from '../src/modules/referrals/tree.service.js';

@@ -11,7 +11,7 @@ import {
   type LevelFacts,
 } from '../../src/modules/levels/conditions.js';
 import { directsMayLift, downgradeTarget, figureWatch, highestReachable, type Ladder, leastDirectsToRise, type Level, purchasePrice, readsTeamFigures, smallestPurchase, teamDrivenLadder } from '../../src/modules/levels/ladder.js';
-import type { MonthFigures } from '../../src/modules/performance/performance.service.js';
+import type { MonthFigures } from '../../src/modules/performance/figures.service.js';
 
 const month = (m: string, personalNet: bigint, teamNet: bigint): MonthFigures => ({
   month: m,

@@ -6,15 +6,8 @@ import { queryRows } from '../../src/db/client.js';
 import { systemAuditContext } from '../../src/modules/audit/audit.service.js';
 import { bindMerchant, createChannel } from '../../src/modules/channels/channels.service.js';
 import { ingestRecords } from '../../src/modules/channels/ingest.service.js';
-import {
-  closeMonth,
-  drainPerformance,
-  monthFigures,
-  monthOf,
-  performanceFacts,
-  rebuildPerformance,
-  shiftMonth,
-} from '../../src/modules/performance/performance.service.js';
+import { monthFigures, performanceFacts } from '../../src/modules/performance/figures.service.js';
+import { closeMonth, drainPerformance, monthOf, rebuildPerformance, shiftMonth } from '../../src/modules/performance/performance.service.js';
 import { bindFirst, moveMember } from '../../src/modules/referrals/tree.service.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { insertMembers } from '../helpers/members.js';

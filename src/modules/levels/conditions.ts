@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formatYuan, type Fen, nonNegativeFen } from '../../lib/money.js';
-import type { PerformanceFacts } from '../performance/performance.service.js';
+import type { PerformanceFacts } from '../performance/figures.service.js';
 
 /**
  * Level conditions (SPEC §4) as data, and the pure evaluator over a member's

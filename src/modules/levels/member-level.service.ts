@@ -3,7 +3,7 @@ import { type Db, intArrayLiteral, queryRows } from '../../db/client.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { type AuditContext, recordAudit } from '../audit/audit.service.js';
 import { members } from '../members/members.schema.js';
-import { performanceFacts } from '../performance/performance.service.js';
+import { performanceFacts } from '../performance/figures.service.js';
 import type { LevelFacts } from './conditions.js';
 import { type Ladder, levelById, levelOf } from './ladder.js';
 import { readLadderForChange } from './ladder.service.js';

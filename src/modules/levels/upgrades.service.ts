@@ -170,30 +170,32 @@ export async function upgradeCandidates(tx: Db, ladder: Ladder, change: Pick<Per
  * ladder's thresholds (figureWatch), so the screen reads a few hundred
  * members rather than every ancestor of every seller (tens of thousands a
  * busy second). A member that already met a level before the batch without
- * being raised (the ladder was made easier) is the daily sweep's, as for
- * members without sales; it is not raised by its next unrelated sale.
+ * being raised (the ladder was made easier, a month turned) is raised by
+ * a sweep (the saved ladder's, or the daily one), as members without sales
+ * always were, not by its next unrelated sale.
  */
-onPerformanceChanged(
-  async (tx, change) => {
-    const ladder = await readLadderForChange(tx);
-    if (!hasPerformanceUpgrades(ladder)) return;
-    let { personal, teamOnly } = change;
-    if (change.crossed !== null) {
-      const look = new Set([...change.crossed, ...change.unsure]);
-      personal = personal.filter((id) => look.has(id));
-      teamOnly = teamOnly.filter((id) => look.has(id));
-    }
-    const candidates: number[] = [];
-    const chunk = SCREEN_CHUNK;
-    const p = personal.length;
-    for (let i = 0; i < p + teamOnly.length; i += chunk) {
-      const part = { personal: personal.slice(i, i + chunk), teamOnly: teamOnly.slice(Math.max(0, i - p), Math.max(0, i + chunk - p)) };
-      candidates.push(...(await upgradeCandidates(tx, ladder, part, change.month)));
-    }
-    await evaluateUpgrades(tx, candidates, change.month, ladder);
-  },
-  async (tx) => figureWatch(await readLadderForChange(tx)),
-);
+onPerformanceChanged(async (tx) => {
+  const ladder = await readLadderForChange(tx);
+  if (!hasPerformanceUpgrades(ladder)) return null;
+  return {
+    watch: figureWatch(ladder),
+    changed: async (change) => {
+      let { personal, teamOnly } = change;
+      if (change.crossed !== null) {
+        const look = new Set([...change.crossed, ...change.unsure]);
+        personal = personal.filter((id) => look.has(id));
+        teamOnly = teamOnly.filter((id) => look.has(id));
+      }
+      const candidates: number[] = [];
+      const p = personal.length;
+      for (let i = 0; i < p + teamOnly.length; i += SCREEN_CHUNK) {
+        const part = { personal: personal.slice(i, i + SCREEN_CHUNK), teamOnly: teamOnly.slice(Math.max(0, i - p), Math.max(0, i + SCREEN_CHUNK - p)) };
+        candidates.push(...(await upgradeCandidates(tx, ladder, part, change.month)));
+      }
+      await evaluateUpgrades(tx, candidates, change.month, ladder);
+    },
+  };
+});
 
 /**
  * A member bound or moved: its new parent gained a direct member, and when

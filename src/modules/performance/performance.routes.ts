@@ -7,7 +7,8 @@ import { fenOut } from '../../lib/money.js';
 import { auditContextOf, recordAudit } from '../audit/audit.service.js';
 import { access, requireMember } from '../auth/access.js';
 import { getMember } from '../members/members.service.js';
-import { type MonthFigures, memberHistory, monthOf, parseMonth, rebuildPerformance, teamRanking } from './performance.service.js';
+import { type MonthFigures, memberHistory, teamRanking } from './figures.service.js';
+import { monthOf, parseMonth, rebuildPerformance } from './performance.service.js';
 
 const figuresOut = z.object({
   month: z.string().describe('YYYY-MM'),

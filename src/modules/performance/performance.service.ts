@@ -89,20 +89,28 @@ export type FigureWatch =
       lifetime: { personal: Fen[]; team: Fen[]; teamWithSelf: Fen[] };
     };
 
-type Listener = { run: (tx: Db, change: PerformanceChange) => Promise<void>; watch: ((tx: Db) => Promise<FigureWatch>) | undefined };
-/** Listeners (levels) re-evaluate the members whose figures changed, in the same transaction. */
-const changeListeners: Listener[] = [];
-export function onPerformanceChanged(listener: (tx: Db, change: PerformanceChange) => Promise<void>, watch?: (tx: Db) => Promise<FigureWatch>) {
-  changeListeners.push({ run: listener, watch });
+/** What a listener does with one batch: the figures it watches, and what it does once the batch is applied. */
+export interface BatchHandler {
+  watch: FigureWatch;
+  changed: (change: PerformanceChange) => Promise<void>;
+}
+/**
+ * Listeners (levels) are asked at the start of each batch, in its
+ * transaction, what they watch (null: nothing to do for this batch), and
+ * are told what changed once it is applied. Asking first lets a listener
+ * read what it needs (the ladder) once for both.
+ */
+const changeListeners: ((tx: Db) => Promise<BatchHandler | null>)[] = [];
+export function onPerformanceChanged(listener: (tx: Db) => Promise<BatchHandler | null>) {
+  changeListeners.push(listener);
 }
 
-/** Every listener's thresholds together (null: some listener watches everything, or has no watch). */
-async function watchedFigures(tx: Db): Promise<Exclude<FigureWatch, 'everything'> | null> {
+/** Every handler's thresholds together (null: some handler watches everything). */
+function watchedFigures(handlers: BatchHandler[]): Exclude<FigureWatch, 'everything'> | null {
   const out = { thisMonth: { personal: [] as Fen[], team: [] as Fen[], teamWithSelf: [] as Fen[] }, lifetime: { personal: [] as Fen[], team: [] as Fen[], teamWithSelf: [] as Fen[] } };
-  for (const l of changeListeners) {
-    const w = l.watch ? await l.watch(tx) : 'everything';
-    if (w === 'everything') return null;
-    for (const period of ['thisMonth', 'lifetime'] as const) for (const f of ['personal', 'team', 'teamWithSelf'] as const) out[period][f].push(...w[period][f]);
+  for (const { watch } of handlers) {
+    if (watch === 'everything') return null;
+    for (const period of ['thisMonth', 'lifetime'] as const) for (const f of ['personal', 'team', 'teamWithSelf'] as const) out[period][f].push(...watch[period][f]);
   }
   return out;
 }
@@ -293,7 +301,12 @@ export const PERFORMANCE_BATCH = 20_000;
 export async function consumePerformance(db: Db, timeZone: string, limit = PERFORMANCE_BATCH): Promise<number> {
   return consumeEventWindow(db, PERFORMANCE_CONSUMER, ['transaction_settled', 'transaction_refunded'], async (tx, window) => {
     await tx.execute(sql`select pg_advisory_xact_lock_shared(${TREE_LOCK})`);
-    const watch = await watchedFigures(tx);
+    const handlers: BatchHandler[] = [];
+    for (const listener of changeListeners) {
+      const handler = await listener(tx);
+      if (handler) handlers.push(handler);
+    }
+    const watch = watchedFigures(handlers);
     const applied = await applyWindow(tx, window, timeZone, watch);
     const freshCrossed = await settleEarlier(tx, [...new Set([...applied.fresh, ...applied.late])], { month: applied.month, fresh: applied.fresh, watch });
     const own = new Set(applied.personal);
@@ -305,7 +318,7 @@ export async function consumePerformance(db: Db, timeZone: string, limit = PERFO
       crossed: watch ? [...applied.crossed, ...freshCrossed].filter((id) => !late.has(id)) : null,
       unsure: applied.late,
     };
-    for (const listener of changeListeners) await listener.run(tx, change);
+    for (const handler of handlers) await handler.changed(change);
   }, limit);
 }
 
@@ -425,115 +438,4 @@ export async function closeMonth(db: Db, timeZone: string, month: string): Promi
     if (closed) return;
   }
   throw new Error(`could not close ${month}: transactions keep arriving faster than they are applied`);
-}
-
-// ---------------------------------------------------------------- reading
-
-export interface MonthFigures {
-  month: string;
-  personalSettled: Fen;
-  personalRefunded: Fen;
-  personalNet: Fen;
-  personalSales: number;
-  /** Whole downline, excluding the member. */
-  teamNet: Fen;
-  teamSettled: Fen;
-  teamRefunded: Fen;
-  teamActive: number;
-}
-
-const zeroMonth = (month: string): MonthFigures => ({ month, personalSettled: 0n, personalRefunded: 0n, personalNet: 0n, personalSales: 0, teamNet: 0n, teamSettled: 0n, teamRefunded: 0n, teamActive: 0 });
-
-type Row = { member_id: number | string; month: string; personal_settled: string; personal_refunded: string; personal_txns: number; team_settled: string; team_refunded: string; team_active: number };
-const toFigures = (r: Row): MonthFigures => {
-  const ps = BigInt(r.personal_settled);
-  const pr = BigInt(r.personal_refunded);
-  const ts = BigInt(r.team_settled);
-  const tr = BigInt(r.team_refunded);
-  return { month: r.month, personalSettled: ps, personalRefunded: pr, personalNet: ps - pr, personalSales: r.personal_txns, teamNet: ts - tr, teamSettled: ts, teamRefunded: tr, teamActive: r.team_active };
-};
-
-/** Figures of several members for several months: one indexed read; missing rows are zeros. */
-export async function monthFigures(db: Db, memberIds: number[], months: string[]): Promise<Map<number, Map<string, MonthFigures>>> {
-  const out = new Map<number, Map<string, MonthFigures>>();
-  for (const id of memberIds) out.set(id, new Map(months.map((m) => [m, zeroMonth(m)])));
-  if (memberIds.length === 0 || months.length === 0) return out;
-  const rows = await queryRows<Row>(db, sql`
-    select member_id, month::text as month, personal_settled::text, personal_refunded::text, personal_txns, team_settled::text, team_refunded::text, team_active
-    from member_performance
-    where member_id = any(${`{${memberIds.join(',')}}`}::bigint[]) and month = any(${sql.param(months)}::date[])`);
-  for (const r of rows) out.get(Number(r.member_id))!.set(r.month, toFigures(r));
-  return out;
-}
-
-/** What level conditions read (SPEC §4): this month, last month, lifetime, and increments. */
-export interface PerformanceFacts {
-  thisMonth: MonthFigures;
-  lastMonth: MonthFigures;
-  lifetime: { personalNet: Fen; teamNet: Fen };
-  /** This month − last month. */
-  increment: { personal: Fen; team: Fen };
-}
-
-export async function performanceFacts(db: Db, memberIds: number[], month: string): Promise<Map<number, PerformanceFacts>> {
-  const last = shiftMonth(month, -1);
-  const out = new Map<number, PerformanceFacts>();
-  if (memberIds.length === 0) return out;
-  // One statement, and per member one range read of its own rows by key (a lateral aggregate): a plain
-  // `member_id = any(…)` over a few hundred members made the planner scan the whole table (a row per
-  // member and month) twice, in every round of an upgrade evaluation.
-  const cols = (m: string, p: string) => sql`
-    sum(personal_settled) filter (where month = ${m}::date)::text as ${sql.raw(`${p}_ps`)}, sum(personal_refunded) filter (where month = ${m}::date)::text as ${sql.raw(`${p}_pr`)},
-    sum(personal_txns) filter (where month = ${m}::date)::int as ${sql.raw(`${p}_pn`)}, sum(team_settled) filter (where month = ${m}::date)::text as ${sql.raw(`${p}_ts`)},
-    sum(team_refunded) filter (where month = ${m}::date)::text as ${sql.raw(`${p}_tr`)}, sum(team_active) filter (where month = ${m}::date)::int as ${sql.raw(`${p}_ta`)}`;
-  type Figures = { ps: string | null; pr: string | null; pn: number | null; ts: string | null; tr: string | null; ta: number | null };
-  type FactsRow = { id: number | string; lp: string | null; lt: string | null } & { [K in keyof Figures as `c_${K}` | `l_${K}`]: Figures[K] };
-  const rows = await queryRows<FactsRow>(db, sql`
-    select u.id, f.*
-    from unnest(${intArrayLiteral(memberIds)}::bigint[]) as u(id)
-    cross join lateral (
-      select ${cols(month, 'c')}, ${cols(last, 'l')},
-        sum(personal_settled - personal_refunded)::text as lp, sum(team_settled - team_refunded)::text as lt
-      from member_performance where member_id = u.id) f`);
-  const figures = (r: FactsRow, p: 'c' | 'l', m: string): MonthFigures =>
-    toFigures({
-      member_id: r.id,
-      month: m,
-      personal_settled: r[`${p}_ps`] ?? '0',
-      personal_refunded: r[`${p}_pr`] ?? '0',
-      personal_txns: r[`${p}_pn`] ?? 0,
-      team_settled: r[`${p}_ts`] ?? '0',
-      team_refunded: r[`${p}_tr`] ?? '0',
-      team_active: r[`${p}_ta`] ?? 0,
-    });
-  for (const r of rows) {
-    const thisMonth = figures(r, 'c', month);
-    const lastMonth = figures(r, 'l', last);
-    out.set(Number(r.id), {
-      thisMonth,
-      lastMonth,
-      lifetime: { personalNet: BigInt(r.lp ?? 0), teamNet: BigInt(r.lt ?? 0) },
-      increment: { personal: thisMonth.personalNet - lastMonth.personalNet, team: thisMonth.teamNet - lastMonth.teamNet },
-    });
-  }
-  return out;
-}
-
-/** A member's last `count` months, newest first, zeros included. */
-export async function memberHistory(db: Db, memberId: number, upTo: string, count: number): Promise<MonthFigures[]> {
-  const months = Array.from({ length: count }, (_, i) => shiftMonth(upTo, -i));
-  const figures = (await monthFigures(db, [memberId], months)).get(memberId)!;
-  return months.map((m) => figures.get(m)!);
-}
-
-/** Members by team performance (net, excluding self) in a month. */
-export async function teamRanking(db: Db, month: string, limit: number, offset: number) {
-  const rows = await queryRows<Row & { display_name: string }>(db, sql`
-    select p.member_id, p.month::text as month, p.personal_settled::text, p.personal_refunded::text, p.personal_txns,
-      p.team_settled::text, p.team_refunded::text, p.team_active, m.display_name
-    from member_performance p join members m on m.id = p.member_id
-    where p.month = ${month}::date
-    order by (p.team_settled - p.team_refunded) desc, p.member_id
-    limit ${limit} offset ${offset}`);
-  return rows.map((r) => ({ memberId: Number(r.member_id), displayName: r.display_name, ...toFigures(r) }));
 }

@@ -3,7 +3,7 @@ import { type Db, intArrayLiteral, queryRows, queryRowsPrepared } from '../../db
 import type { Fen } from '../../lib/money.js';
 import { readLadder } from '../levels/ladder.service.js';
 import { levelOf } from '../levels/ladder.js';
-import { performanceFacts } from '../performance/performance.service.js';
+import { performanceFacts } from '../performance/figures.service.js';
 import { conditionByCode, type PerformanceSnapshot, type Person, type RewardEvent, zeroPerformance } from './definitions.js';
 import { type EngineInput, usageKey } from './engine.js';
 import type { RuleSet } from './rule-set.js';
