@@ -1,7 +1,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DatabaseInUseError, openDatabase } from './db/client.js';
-import { startBackgroundJobs, startEventConsumers } from './jobs.js';
+import { CONSUMER_INTERVALS_MS, startBackgroundJobs, startEventConsumers } from './jobs.js';
 import { createLogger } from './logger.js';
 import { createPasswordHasher } from './modules/auth/passwords.js';
 import { bootstrapOwner } from './modules/staff/staff.service.js';
@@ -31,7 +31,7 @@ async function main() {
 
   const app = await buildApp({ config, database, logger: log, hasher });
   const stopJobs = startBackgroundJobs(database.db, log, 60_000, config.PLATFORM_TIMEZONE, database.kind);
-  const stopConsumers = startEventConsumers(database.db, log, config.PLATFORM_TIMEZONE, 1_000, config.EVENT_CONSUMERS);
+  const stopConsumers = startEventConsumers(database.db, log, config.PLATFORM_TIMEZONE, CONSUMER_INTERVALS_MS, config.EVENT_CONSUMERS);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -38,6 +38,33 @@ describe('the server’s event consumers', () => {
     }
   });
 
+  it('poll each on its own interval', async () => {
+    const db = database.db;
+    const actor = systemAuditContext('test');
+    const [m] = await insertMembers(db, 1);
+    await createChannel(db, createFieldCipher(Buffer.alloc(32, 3)), actor, { id: 'loop3', kind: 'push', name: 'loop3', enabled: true, config: {}, secrets: { pushSecrets: ['0123456789abcdef0123'] } });
+    await bindMerchant(db, actor, 'loop3', 'M3', m!);
+    await ingestRecords(db, 'loop3', [{ channel_txn_id: 'z1', merchant_ref: 'M3', amount_fen: 900, status: 'settled', occurred_at: new Date().toISOString() }]);
+    const figures = async () => {
+      const [row] = await queryRows<{ s: string | null; paid: string }>(db, sql`
+        select (select sum(personal_settled)::text from member_performance where member_id = ${m!}) as s,
+          (select count(*)::text from reward_events where member_id = ${m!}) as paid`);
+      return row!;
+    };
+    // Performance polls at once and often; rewards not within this test.
+    const stop = startEventConsumers(db, pino({ level: 'silent' }), 'Asia/Shanghai', { performance: 50, rewards: 60_000 });
+    try {
+      let row = await figures();
+      for (let i = 0; i < 100 && row.s === null; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        row = await figures();
+      }
+      expect(row).toEqual({ s: '900', paid: '0' });
+    } finally {
+      await stop();
+    }
+  });
+
   it('go on at once after a full batch and leave a partial one for the next tick, a batch per transaction', async () => {
     const db = database.db;
     const actor = systemAuditContext('test');
