@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Db, intArrayLiteral, queryRows, queryRowsPrepared, textArrayLiteral } from '../../db/client.js';
+import { canonicalInstant } from '../../lib/instants.js';
 import { parseFen } from '../../lib/money.js';
 import type { TransactionEventPayload } from '../outbox/events.js';
 import { emitEvents, type NewOutboxEvent, type OutboxEvent } from '../outbox/outbox.service.js';
@@ -70,7 +71,7 @@ interface Candidate {
 }
 
 const fingerprintOf = (r: { merchant_ref: string; amount: bigint; status: string; occurred_at: string; original_txn_id?: string | undefined }) =>
-  crypto.hash('sha256', JSON.stringify([r.merchant_ref, r.amount.toString(), r.status, new Date(r.occurred_at).toISOString(), r.original_txn_id ?? null]), 'hex').slice(0, 32);
+  crypto.hash('sha256', JSON.stringify([r.merchant_ref, r.amount.toString(), r.status, canonicalInstant(r.occurred_at), r.original_txn_id ?? null]), 'hex').slice(0, 32);
 
 const reject = (index: number, txnId: string | null, code: string, message: string): RecordResult => ({ index, channel_txn_id: txnId, result: 'rejected', code, message });
 
@@ -83,7 +84,7 @@ const payloadOf = (t: StoredTransaction): TransactionEventPayload => ({
   channelTxnId: t.txnId,
   memberId: t.memberId,
   amountFen: t.amount.toString(),
-  occurredAt: new Date(t.occurredAt).toISOString(),
+  occurredAt: canonicalInstant(t.occurredAt),
   originalTxnId: t.originalTxnId,
 });
 
