@@ -30,11 +30,14 @@ describe('array literals (hot batch statements pass columns as one text paramete
   it('arrive as the same values, whatever the text holds', async () => {
     const texts = ['plain', '', 'NULL', null, 'a,b', ' spaced ', '{braces}', 'quote " here', 'back\\slash', '\\"both\\"', '交易结算 ¥20.45 · 直推', 'line\nbreak', '{"kind":"ceiling","fen":"12"}'];
     const ints = [0, -1, 9007199254740993n, null, '42'];
-    const [row] = await queryRows<{ texts: (string | null)[]; ints: (string | null)[]; json: unknown[] }>(
+    const [row] = await queryRows<{ texts: (string | null)[]; ints: (string | null)[]; plain: string[]; json: unknown[] }>(
       database.db,
       sql`select ${textArrayLiteral(texts)}::text[] as texts, ${intArrayLiteral(ints)}::bigint[]::text[] as ints,
+        ${intArrayLiteral([7, -9007199254740993n, '12', 0])}::bigint[]::text[] as plain,
         ${textArrayLiteral(['{"kind":"ceiling","fen":"12"}', null])}::jsonb[] as json`,
     );
+    // Without NULLs the numbers are joined as they are.
+    expect(row!.plain).toEqual(['7', '-9007199254740993', '12', '0']);
     expect(row!.texts).toEqual(texts);
     expect(row!.ints).toEqual(['0', '-1', '9007199254740993', null, '42']);
     expect(row!.json).toEqual([{ kind: 'ceiling', fen: '12' }, null]);

@@ -10,17 +10,37 @@
  * digits) goes through Date. Both paths give the same string for every input
  * (test/lib/instants.test.ts).
  */
-const CANONICAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.\d{3}Z$/;
-
 export function canonicalInstant(value: string): string {
-  const m = CANONICAL.exec(value);
-  if (m) {
-    const year = Number(m[1]);
-    const month = Number(m[2]);
-    const day = Number(m[3]);
-    if (month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month) && Number(m[4]) <= 23 && Number(m[5]) <= 59 && Number(m[6]) <= 59) return value;
-  }
+  if (isCanonical(value)) return value;
   return new Date(value).toISOString();
+}
+
+/**
+ * 'YYYY-MM-DDTHH:mm:ss.sssZ' with a month, a day of that month, an hour, a
+ * minute and a second in range: read character by character (a regular
+ * expression with captures cost most of what it saved).
+ */
+function isCanonical(v: string): boolean {
+  if (v.length !== 24 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 84 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58 || v.charCodeAt(19) !== 46 || v.charCodeAt(23) !== 90) return false;
+  const year = digits(v, 0, 4);
+  const month = digits(v, 5, 2);
+  const day = digits(v, 8, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return false;
+  const hour = digits(v, 11, 2);
+  const minute = digits(v, 14, 2);
+  const second = digits(v, 17, 2);
+  return hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59 && digits(v, 20, 3) >= 0;
+}
+
+/** The number written by `count` ASCII digits at `at`, or -1 if one of them is not a digit. */
+function digits(v: string, at: number, count: number): number {
+  let n = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = v.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 function daysIn(year: number, month: number): number {

@@ -32,6 +32,24 @@ describe('canonicalInstant', () => {
     );
   });
 
+  it('gives what Date gives when any one character of the form is something else', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1970, 0, 1), max: Date.UTC(2100, 0, 1) }), fc.nat(23), fc.integer({ min: 32, max: 126 }).map((code) => String.fromCharCode(code)), (ms, at, c) => {
+        const iso = new Date(ms).toISOString();
+        const value = iso.slice(0, at) + c + iso.slice(at + 1);
+        let expected: string | null;
+        try {
+          expected = slow(value);
+        } catch {
+          expected = null;
+        }
+        if (expected === null) expect(() => canonicalInstant(value)).toThrow(RangeError);
+        else expect(canonicalInstant(value)).toBe(expected);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
   it('takes every instant a Date can write back as itself', () => {
     fc.assert(
       fc.property(fc.integer({ min: Date.UTC(0, 0, 1) + 0, max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) }), (ms) => {
