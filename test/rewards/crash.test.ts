@@ -167,7 +167,10 @@ describe.runIf(onPostgres)('crash in the middle of a push stream (PostgreSQL)', 
         (select count(*)::int from reward_events e
           where e.total_fen <> coalesce((select sum(p.amount) from ledger_postings p where p.entry_id = e.entry_id and p.member_id is not null), 0)) as mismatched`);
     expect(check).toEqual({ txns: RECORDS, events: RECORDS, distinct_events: RECORDS, entries: check!.paying_events, paying_events: check!.paying_events, dup_entries: 0, mismatched: 0 });
-    expect(check!.paying_events).toBeGreaterThan(RECORDS / 2);
+    // Not vacuous: thousands of events paid. How many depends on timing (members rise a level as the
+    // performance consumer, polling every two seconds, counts the stream's sales, and a higher level earns
+    // profit share on more sales): 8,000 of 10,000 with a one-second poll, 4,900-5,200 with two.
+    expect(check!.paying_events).toBeGreaterThan(RECORDS / 4);
     // Every wallet holds exactly the payouts recorded for it.
     const [wallets] = await queryRows<{ off: number }>(db(), sql`
       select count(*)::int as off from wallets w
