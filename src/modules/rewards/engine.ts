@@ -145,11 +145,8 @@ export function payoutText(w: PayoutWords): string {
         ? `固定 ${yuan(w.fixedFen)}`
         : `${yuan(w.baseFen)} × ${formatPpm(w.ratePpm)}${extra}`;
   const cutText = w.cuts.map((c) => `；${cutNames[c.kind]}扣减 ${yuan(c.fen)}`).join('');
-  return `${payoutHeadline(w)} · ${positionNames[w.generation]} · ${rateText} = ${yuan(w.grossFen)}${cutText}${w.cuts.length ? ` · 实得 ${yuan(w.amountFen)}` : ''}`;
+  return `${triggerNames[w.trigger]} ${yuan(w.baseFen)} · ${sourceName(w.source, w.version)} · ${positionNames[w.generation]} · ${rateText} = ${yuan(w.grossFen)}${cutText}${w.cuts.length ? ` · 实得 ${yuan(w.amountFen)}` : ''}`;
 }
-
-/** The start of a payout's words: the event and the rule with its version (a ledger entry's memo). */
-export const payoutHeadline = (w: Pick<PayoutWords, 'trigger' | 'baseFen' | 'source' | 'version'>): string => `${triggerNames[w.trigger]} ${yuan(w.baseFen)} · ${sourceName(w.source, w.version)}`;
 
 export function sourceName(s: PayoutSource, version?: number): string {
   if (s.kind === 'rule') return `规则「${s.ruleName}」${version !== undefined ? `(v${version})` : ''}`;
@@ -235,33 +232,17 @@ class EngineRun {
       }
     }
     this.ceilingRoom -= amount;
-    const words: PayoutWords = { trigger: event.kind, baseFen: event.baseFen, source, version: set.version, generation, ratePpm: rate.ppm, fixedFen: rate.fixedFen, grossFen, cuts, amountFen: amount, recipientRatePpm: who.ratePpm };
+    const text = payoutText({ trigger: event.kind, baseFen: event.baseFen, source, version: set.version, generation, ratePpm: rate.ppm, fixedFen: rate.fixedFen, grossFen, cuts, amountFen: amount, recipientRatePpm: who.ratePpm });
     if (amount === 0n) {
       // Either a limit took it all, or the amount floors to nothing (e.g. 0.1% of 9.99 yuan).
       if (!this.explain) return;
-      const text = payoutText(words);
       if (cuts.length > 0) this.decide({ source, memberId: who.memberId, generation, paid: false, reason: 'cut_to_zero', text: `${text}（已达上限，本次未发放）`, conditions });
       else this.decide({ source, memberId: who.memberId, generation, paid: false, reason: 'below_one_fen', text: `${text}（不足 1 分，未发放）`, conditions });
       return;
     }
     for (const l of limits) this.added.set(l.key, (this.added.get(l.key) ?? 0n) + amount);
-    // The words are put together when read: paying an event stores the figures only (statements and the
-    // why-query say them from there), and writing them for every payout was a tenth of the engine's time.
-    this.payouts.push({
-      memberId: who.memberId,
-      generation,
-      source,
-      baseFen: event.baseFen,
-      ratePpm: rate.ppm,
-      fixedFen: rate.fixedFen,
-      grossFen,
-      cuts,
-      amountFen: amount,
-      get text() {
-        return payoutText(words);
-      },
-    });
-    if (this.explain) this.decide({ source, memberId: who.memberId, generation, paid: true, reason: 'paid', text: payoutText(words), conditions, amountFen: amount });
+    this.payouts.push({ memberId: who.memberId, generation, source, baseFen: event.baseFen, ratePpm: rate.ppm, fixedFen: rate.fixedFen, grossFen, cuts, amountFen: amount, text });
+    if (this.explain) this.decide({ source, memberId: who.memberId, generation, paid: true, reason: 'paid', text, conditions, amountFen: amount });
   }
 }
 

@@ -8,7 +8,7 @@ import { consumeEvents, drainConsumer, type OutboxEvent } from '../outbox/outbox
 import { monthOf } from '../performance/performance.service.js';
 import { clawback } from '../wallets/wallets.service.js';
 import { MAX_REACH, type PerformanceSnapshot, type RewardEvent, type Trigger } from './definitions.js';
-import { type EngineInput, type EngineResult, payoutHeadline, runEngine } from './engine.js';
+import { type EngineInput, type EngineResult, runEngine } from './engine.js';
 import { type BatchFacts, hasCaps, type InputSnapshot, loadBatchFacts, loadPerformance, loadUsage, readsPerformance, snapshotOf } from './inputs.service.js';
 import type { RuleSet } from './rule-set.js';
 import { activeRuleSet } from './rule-sets.service.js';
@@ -163,7 +163,7 @@ async function writeRun(tx: Db, set: RuleSet, computed: Computed[]): Promise<voi
       idempotencyKey: `reward:${c.event.id}`,
       kind: 'reward',
       ...ledgerSourceOf(c.event.kind, c.source),
-      memo: `奖励：${c.result.payouts.length === 1 ? payoutHeadline({ trigger: c.event.kind, baseFen: c.event.baseFen, source: c.result.payouts[0]!.source, version: set.version }) : `${c.result.payouts.length} 笔`}`,
+      memo: `奖励：${c.result.payouts.length === 1 ? c.result.payouts[0]!.text.split(' · ').slice(0, 2).join(' · ') : `${c.result.payouts.length} 笔`}`,
       postings: [
         ...[...perMember].map(([memberId, amount]) => ({ account: set.freezeDays > 0 ? ('wallet:frozen' as const) : ('wallet:available' as const), memberId, amount })),
         { account: 'rewards:expense' as const, amount: -c.result.totalFen },
