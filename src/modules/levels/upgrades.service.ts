@@ -180,12 +180,8 @@ onPerformanceChanged(async (tx) => {
   return {
     watch: figureWatch(ladder),
     changed: async (change) => {
-      let { personal, teamOnly } = change;
-      if (change.crossed !== null) {
-        const look = new Set([...change.crossed, ...change.unsure]);
-        personal = personal.filter((id) => look.has(id));
-        teamOnly = teamOnly.filter((id) => look.has(id));
-      }
+      // With thresholds watched, the batch names only the members that crossed one or are unsure (see PerformanceChange).
+      const { personal, teamOnly } = change;
       const candidates: number[] = [];
       const p = personal.length;
       for (let i = 0; i < p + teamOnly.length; i += SCREEN_CHUNK) {

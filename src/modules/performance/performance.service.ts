@@ -177,10 +177,10 @@ async function applyWindow(tx: Db, window: EventWindow, timeZone: string, watch:
   // and every seller, are tens of thousands of ids to aggregate, send and parse: about 40 ms of a
   // 20,000-sale batch's 1,150 (copies of one database, three runs each way).
   // A member with a row of an earlier month (unsure) is a seller if it sold in any month of the batch, also
-  // in a current-month row that is neither new nor crossed: hence the members with such rows (few: late
-  // records are rare) are looked up.
+  // in a current-month row that is neither new nor crossed: hence every row of a member with such a row
+  // (few: late records are rare) counts.
   const lists = watch
-    ? sql`string_agg(u.member_id::text, ',') filter (where g.own and (u.month <> n.cur or u.inserted or (${crossed})
+    ? sql`string_agg(u.member_id::text, ',') filter (where g.own and (u.inserted or (${crossed})
         or u.member_id in (select l.member_id from up l where l.month <> (select cur from now_month)))) as own,`
     : sql`(select string_agg(distinct member_id::text, ',') from d) as personal, string_agg(u.member_id::text, ',') as changed,`;
   const [row] = await queryRows<{ month: string; personal?: string | null; changed?: string | null; own?: string | null; crossed: string | null; fresh: string | null; late: string | null }>(tx, sql`
